@@ -1,0 +1,90 @@
+"""Grading a finished loop: a grader per round, round scores, the loop score and its band."""
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.bank import Bank
+from simulator.engine.states import LOOP_TRANSITIONS, ROUND_TRANSITIONS, LoopState, RoundState, check
+from simulator.engine.views import graded_text
+from simulator.graders.base import grade_answer, registry
+from simulator.scoring import decision, grade_score, loop_score
+from simulator.storage.models import GradeRecord, Loop, Round
+
+# The grader a round type uses when the caller asks for "auto".
+DEFAULT_GRADER = {"ml_coding": "code"}
+
+
+def auto_grader(round_type: str) -> str:
+    """Code rounds run in the sandbox; text rounds use the LLM when configured, else keywords."""
+    if round_type in DEFAULT_GRADER:
+        return DEFAULT_GRADER[round_type]
+    try:
+        from simulator.llm.config import configured
+    except ImportError:
+        return "keyword"
+    return "llm" if configured() else "keyword"
+
+
+def grade_round(rnd: Round, bank: Bank, track: str, grader: str = "auto") -> dict[str, Any]:
+    """The Grade for one submitted round; a grader that is not available yields a pending grade."""
+    question = bank.question(rnd.question_id)
+    rubric = bank.rubric(rnd.rubric_id)
+    name = auto_grader(rnd.round_type) if grader == "auto" else grader
+    try:
+        registry.get(name)
+    except (LookupError, ImportError):
+        name = "pending"
+    grade = grade_answer(name, question, rubric, graded_text(rnd), track=track)
+    if rnd.late_by_s is not None and "late" not in grade["flags"]:
+        grade["flags"].append("late")
+    if grade.get("score") is None and "no_answer" not in grade["flags"] and "pending" not in grade["flags"]:
+        grade["score"] = grade_score(grade, rubric, track)
+    grade.setdefault("details", {})["time_used_s"] = _used(rnd)
+    return grade
+
+
+def _used(rnd: Round) -> float | None:
+    if rnd.started_at is None or rnd.submitted_at is None:
+        return None
+    from simulator.clock import as_utc
+
+    paused = sum(p.get("seconds") or 0 for p in rnd.pauses or [])
+    return round(min(rnd.duration_s, (as_utc(rnd.submitted_at) - as_utc(rnd.started_at)).total_seconds() - paused), 3)
+
+
+def finalise_scores(loop: Loop, bank: Bank) -> None:
+    """Loop score from each round's latest machine grade; None while any round is pending."""
+    track = bank.track(loop.track)
+    per_round = []
+    for rnd in loop.rounds:
+        machine = [g for g in rnd.grades if g.kind in ("keyword", "code", "llm")]
+        if not machine:
+            loop.score = loop.band = None
+            return
+        latest = machine[-1].payload
+        if "pending" in latest["flags"]:
+            loop.score = loop.band = None
+            return
+        per_round.append((rnd.round_type, latest.get("score")))
+    loop.score = loop_score(per_round, track)
+    band = decision(loop.score, track["bands"])
+    loop.band = band["id"] if band else None
+
+
+def grade_loop(loop: Loop, bank: Bank, now, grader: str = "auto") -> None:
+    """Grade every submitted round, then the loop. The loop must be complete (or already graded)."""
+    if loop.status not in (LoopState.COMPLETE, LoopState.GRADED):
+        raise ValueError(f"loop {loop.id} is {loop.status.replace('_', ' ')}; finish it before grading")
+    for rnd in loop.rounds:
+        grade = grade_round(rnd, bank, loop.track, grader)
+        rnd.grades.append(GradeRecord(
+            kind=grade["grader"]["kind"], grader_name=grade["grader"]["name"], score=grade.get("score"),
+            payload=grade, created_at=now,
+        ))
+        if rnd.status == RoundState.SUBMITTED and "pending" not in grade["flags"]:
+            check(ROUND_TRANSITIONS, f"round {rnd.position + 1}", rnd.status, RoundState.GRADED)
+            rnd.status = RoundState.GRADED
+    finalise_scores(loop, bank)
+    if loop.score is not None:
+        check(LOOP_TRANSITIONS, f"loop {loop.id}", loop.status, LoopState.GRADED)
+        loop.status = LoopState.GRADED

@@ -1,0 +1,347 @@
+"""The timed engine: loops and rounds moved through their states by explicit actions.
+
+Every action opens one unit of work, loads the loop for its owner, first
+applies what the clock says has already happened (an expired round is
+submitted automatically with its last saved draft), then does what was asked.
+The web app and the CLI call these methods; they never touch the models.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from simulator.bank import Bank
+from simulator.clock import Clock, SystemClock, as_utc
+from simulator.engine import timing
+from simulator.engine.states import LOOP_TRANSITIONS, ROUND_TRANSITIONS, LoopState, RoundState, check
+from simulator.engine.views import loop_view, round_view
+from simulator.selection import plan_loop
+from simulator.storage.db import unit_of_work
+from simulator.storage.models import Loop, Round, User
+
+LOCAL_USER = "local"
+
+
+class NotFound(LookupError):
+    """No such loop or round for this user (another user's loop is reported the same way)."""
+
+
+class ModeError(Exception):
+    """The action is not allowed in this loop's mode (pausing outside practice mode)."""
+
+
+def _set(obj: Loop | Round, table: dict[str, set[str]], target: str) -> None:
+    what = f"loop {obj.id}" if isinstance(obj, Loop) else f"round {obj.position + 1}"
+    check(table, what, obj.status, target)
+    obj.status = target
+
+
+class LoopService:
+    def __init__(self, sessions: sessionmaker[Session], bank: Bank, clock: Clock | None = None):
+        self.sessions = sessions
+        self.bank = bank
+        self.clock = clock or SystemClock()
+
+    # ---- users -------------------------------------------------------------------------
+    def ensure_user(self, username: str = LOCAL_USER) -> int:
+        with unit_of_work(self.sessions) as s:
+            return self._user(s, username).id
+
+    def _user(self, s: Session, username: str) -> User:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(username=username, created_at=self.clock.now())
+            s.add(user)
+            s.flush()
+        return user
+
+    def seen_questions(self, s: Session, user_id: int) -> set[str]:
+        rows = s.scalars(select(Round.question_id).join(Loop).where(Loop.user_id == user_id))
+        return set(rows)
+
+    # ---- loading with ownership ---------------------------------------------------------
+    def _loop(self, s: Session, loop_id: int, user_id: int) -> Loop:
+        loop = s.get(Loop, loop_id)
+        if loop is None or loop.user_id != user_id:
+            raise NotFound(f"no loop {loop_id}")
+        return loop
+
+    def _round(self, s: Session, round_id: int, user_id: int) -> Round:
+        rnd = s.get(Round, round_id)
+        if rnd is None or rnd.loop.user_id != user_id:
+            raise NotFound(f"no round {round_id}")
+        return rnd
+
+    # ---- creating ----------------------------------------------------------------------
+    def create_loop(
+        self,
+        user_id: int,
+        track: str,
+        *,
+        round_type: str | None = None,
+        mode: str = "timed",
+        pace: float = 1.0,
+        seed: int | None = None,
+    ) -> dict[str, Any]:
+        """A loop for the track (or a one-round drill when `round_type` is given)."""
+        if mode not in ("timed", "practice"):
+            raise ValueError(f"mode must be 'timed' or 'practice', not {mode!r}")
+        if not 0 < pace <= 10:
+            raise ValueError(f"pace must be in (0, 10], not {pace}")
+        track_data = self.bank.track(track)
+        seed = seed if seed is not None else secrets.randbelow(2**31)
+        with unit_of_work(self.sessions) as s:
+            seen = self.seen_questions(s, user_id)
+            plan = plan_loop(self.bank, track, seed=seed, seen=seen, only_round=round_type)
+            loop = Loop(
+                user_id=user_id, track=track, track_version=track_data["version"],
+                kind="drill" if round_type else "loop", mode=mode, pace=pace, seed=seed,
+                status=LoopState.NOT_STARTED, created_at=self.clock.now(),
+            )
+            for position, (spec, q) in enumerate(plan):
+                minutes = q["time_limit_min"] if round_type else spec["duration_min"]
+                duration = minutes * 60 * pace
+                probes = [
+                    {"text": p["text"], "targets": p.get("targets", []),
+                     "reveal_after_s": None if p.get("reveal_after_min") is None else p["reveal_after_min"] * 60 * pace,
+                     "revealed_at": None, "answer": ""}
+                    for p in q["probes"]
+                ]
+                loop.rounds.append(Round(
+                    position=position, round_type=q["round"], question_id=q["id"], rubric_id=q["rubric"],
+                    duration_s=duration, status=RoundState.PENDING, probes=probes, pauses=[],
+                    warnings_given=[], draft="", draft_seq=0,
+                ))
+            s.add(loop)
+            s.flush()
+            return loop_view(loop, self.bank, self.clock.now(), self._marks(loop))
+
+    def _marks(self, loop: Loop) -> list[float]:
+        marks = self.bank.tracks.get(loop.track, {}).get("warnings_at", [300, 60])
+        return [m * loop.pace for m in marks]
+
+    # ---- the clock's effects -------------------------------------------------------------
+    def _apply_clock(self, loop: Loop, now: datetime) -> None:
+        for rnd in loop.rounds:
+            if rnd.status == RoundState.IN_PROGRESS:
+                timing.reveal_due_probes(rnd, now)
+                if timing.expired(rnd, now):
+                    self._finish_round(loop, rnd, as_utc(rnd.deadline), rnd.draft, auto=True)
+
+    def _finish_round(self, loop: Loop, rnd: Round, at: datetime, text: str, *, auto: bool) -> None:
+        _set(rnd, ROUND_TRANSITIONS, RoundState.SUBMITTED)
+        rnd.answer = text
+        rnd.submitted_at = at
+        rnd.auto_submitted = auto
+        rnd.paused_at = None
+        last = all(r.status in (RoundState.SUBMITTED, RoundState.GRADED) for r in loop.rounds)
+        _set(loop, LOOP_TRANSITIONS, LoopState.COMPLETE if last else LoopState.ROUND_SUBMITTED)
+        if last:
+            loop.completed_at = at
+
+    def _view(self, loop: Loop, now: datetime) -> dict[str, Any]:
+        return loop_view(loop, self.bank, now, self._marks(loop))
+
+    def get_loop(self, user_id: int, loop_id: int) -> dict[str, Any]:
+        with unit_of_work(self.sessions) as s:
+            loop = self._loop(s, loop_id, user_id)
+            now = self.clock.now()
+            self._apply_clock(loop, now)
+            return self._view(loop, now)
+
+    def list_loops(self, user_id: int) -> list[dict[str, Any]]:
+        with unit_of_work(self.sessions) as s:
+            loops = s.scalars(select(Loop).where(Loop.user_id == user_id).order_by(Loop.id.desc())).all()
+            now = self.clock.now()
+            out = []
+            for loop in loops:
+                self._apply_clock(loop, now)
+                out.append(self._view(loop, now))
+            return out
+
+    def tick(self, user_id: int, loop_id: int) -> dict[str, Any]:
+        """Apply the clock; announce warnings that are due (each once). Returns the loop view
+        with `warnings` (seconds-left marks just reached)."""
+        with unit_of_work(self.sessions) as s:
+            loop = self._loop(s, loop_id, user_id)
+            now = self.clock.now()
+            self._apply_clock(loop, now)
+            warnings: list[float] = []
+            for rnd in loop.rounds:
+                if rnd.status == RoundState.IN_PROGRESS:
+                    due = timing.due_warnings(rnd, now, self._marks(loop))
+                    if due:
+                        rnd.warnings_given = list(rnd.warnings_given or []) + due
+                        warnings += due
+            view = self._view(loop, now)
+            view["warnings"] = warnings
+            return view
+
+    # ---- round actions -----------------------------------------------------------------
+    def start_next_round(self, user_id: int, loop_id: int) -> dict[str, Any]:
+        with unit_of_work(self.sessions) as s:
+            loop = self._loop(s, loop_id, user_id)
+            now = self.clock.now()
+            self._apply_clock(loop, now)
+            pending = [r for r in loop.rounds if r.status == RoundState.PENDING]
+            if not pending:
+                raise ValueError(f"loop {loop_id} has no round left to start")
+            _set(loop, LOOP_TRANSITIONS, LoopState.ROUND_IN_PROGRESS)
+            rnd = pending[0]
+            _set(rnd, ROUND_TRANSITIONS, RoundState.IN_PROGRESS)
+            rnd.started_at = now
+            rnd.deadline = now + timedelta(seconds=rnd.duration_s)
+            timing.reveal_due_probes(rnd, now)
+            return round_view(rnd, self.bank, now, self._marks(loop))
+
+    def get_round(self, user_id: int, round_id: int) -> dict[str, Any]:
+        with unit_of_work(self.sessions) as s:
+            rnd = self._round(s, round_id, user_id)
+            now = self.clock.now()
+            self._apply_clock(rnd.loop, now)
+            return round_view(rnd, self.bank, now, self._marks(rnd.loop))
+
+    def save_draft(
+        self,
+        user_id: int,
+        round_id: int,
+        text: str,
+        *,
+        seq: int | None = None,
+        probe_answers: dict[int, str] | None = None,
+    ) -> dict[str, Any]:
+        """Autosave. A draft that arrives after the deadline is not taken (the round was
+        already submitted with the last draft saved in time); an out-of-order draft (a
+        `seq` not above the stored one) is ignored. The view says `saved` either way."""
+        with unit_of_work(self.sessions) as s:
+            rnd = self._round(s, round_id, user_id)
+            now = self.clock.now()
+            self._apply_clock(rnd.loop, now)
+            saved = False
+            if rnd.status in (RoundState.IN_PROGRESS, RoundState.PAUSED) and (seq is None or seq > rnd.draft_seq):
+                rnd.draft = text
+                rnd.draft_seq = seq if seq is not None else rnd.draft_seq + 1
+                rnd.draft_saved_at = now
+                if probe_answers:
+                    self._store_probe_answers(rnd, probe_answers)
+                saved = True
+            view = round_view(rnd, self.bank, now, self._marks(rnd.loop))
+            view["saved"] = saved
+            return view
+
+    def _store_probe_answers(self, rnd: Round, answers: dict[int, str]) -> None:
+        probes = [dict(p) for p in rnd.probes or []]
+        for index, text in answers.items():
+            index = int(index)
+            if 0 <= index < len(probes) and probes[index].get("revealed_at"):
+                probes[index]["answer"] = text
+        rnd.probes = probes
+
+    def first_answer(self, user_id: int, round_id: int, text: str | None = None) -> dict[str, Any]:
+        """The candidate has given a first answer: save it and reveal the follow-up probes."""
+        with unit_of_work(self.sessions) as s:
+            rnd = self._round(s, round_id, user_id)
+            now = self.clock.now()
+            self._apply_clock(rnd.loop, now)
+            if rnd.status == RoundState.IN_PROGRESS:
+                if text is not None:
+                    rnd.draft = text
+                    rnd.draft_seq += 1
+                    rnd.draft_saved_at = now
+                rnd.first_answer_at = rnd.first_answer_at or now
+                timing.reveal_due_probes(rnd, now)
+            return round_view(rnd, self.bank, now, self._marks(rnd.loop))
+
+    def add_probe(self, user_id: int, round_id: int, text: str, source: str = "interviewer") -> dict[str, Any]:
+        """A follow-up asked during the round (e.g. by the LLM interviewer), revealed at once."""
+        with unit_of_work(self.sessions) as s:
+            rnd = self._round(s, round_id, user_id)
+            now = self.clock.now()
+            self._apply_clock(rnd.loop, now)
+            if rnd.status != RoundState.IN_PROGRESS:
+                raise ValueError("probes can only be added while the round is in progress")
+            rnd.probes = list(rnd.probes or []) + [
+                {"text": text, "targets": [], "reveal_after_s": None, "revealed_at": now.isoformat(), "answer": "", "source": source}
+            ]
+            return round_view(rnd, self.bank, now, self._marks(rnd.loop))
+
+    def submit(
+        self,
+        user_id: int,
+        round_id: int,
+        text: str | None = None,
+        *,
+        probe_answers: dict[int, str] | None = None,
+    ) -> dict[str, Any]:
+        """Submit a round. After the deadline the answer is still recorded but flagged late."""
+        with unit_of_work(self.sessions) as s:
+            rnd = self._round(s, round_id, user_id)
+            loop = rnd.loop
+            now = self.clock.now()
+            deadline = as_utc(rnd.deadline)
+            if rnd.status == RoundState.PENDING:
+                raise ValueError(f"round {rnd.position + 1} has not started")
+            late = deadline is not None and rnd.paused_at is None and now > deadline
+            if rnd.status in (RoundState.IN_PROGRESS, RoundState.PAUSED) and not late:
+                if probe_answers:
+                    self._store_probe_answers(rnd, probe_answers)
+                self._finish_round(loop, rnd, now, rnd.draft if text is None else text, auto=False)
+            elif late:
+                self._apply_clock(loop, now)  # the autosubmit at the deadline happens first
+                if rnd.status != RoundState.SUBMITTED or not rnd.auto_submitted or rnd.late_by_s is not None:
+                    raise ValueError(f"round {rnd.position + 1} is already {rnd.status}")
+                if probe_answers:
+                    self._store_probe_answers(rnd, probe_answers)
+                if text is not None:
+                    rnd.answer = text
+                rnd.late_by_s = round((now - deadline).total_seconds(), 3)
+            else:
+                raise ValueError(f"round {rnd.position + 1} is already {rnd.status}")
+            return round_view(rnd, self.bank, now, self._marks(loop))
+
+    def pause(self, user_id: int, round_id: int) -> dict[str, Any]:
+        with unit_of_work(self.sessions) as s:
+            rnd = self._round(s, round_id, user_id)
+            loop = rnd.loop
+            if loop.mode != "practice":
+                raise ModeError("pausing is only allowed in practice mode")
+            now = self.clock.now()
+            self._apply_clock(loop, now)
+            _set(rnd, ROUND_TRANSITIONS, RoundState.PAUSED)
+            _set(loop, LOOP_TRANSITIONS, LoopState.PAUSED)
+            rnd.paused_at = now
+            rnd.pauses = list(rnd.pauses or []) + [{"at": now.isoformat(), "seconds": None}]
+            return round_view(rnd, self.bank, now, self._marks(loop))
+
+    def unpause(self, user_id: int, round_id: int) -> dict[str, Any]:
+        with unit_of_work(self.sessions) as s:
+            rnd = self._round(s, round_id, user_id)
+            loop = rnd.loop
+            now = self.clock.now()
+            if rnd.status != RoundState.PAUSED:
+                raise ValueError(f"round {rnd.position + 1} is not paused")
+            paused_for = (now - as_utc(rnd.paused_at)).total_seconds()
+            _set(rnd, ROUND_TRANSITIONS, RoundState.IN_PROGRESS)
+            _set(loop, LOOP_TRANSITIONS, LoopState.ROUND_IN_PROGRESS)
+            rnd.deadline = timing.shift(rnd.deadline, paused_for)
+            rnd.paused_at = None
+            pauses = [dict(p) for p in rnd.pauses or []]
+            pauses[-1]["seconds"] = round(paused_for, 3)
+            rnd.pauses = pauses
+            return round_view(rnd, self.bank, now, self._marks(loop))
+
+    # ---- grading -----------------------------------------------------------------------
+    def grade(self, user_id: int, loop_id: int, grader: str = "auto") -> dict[str, Any]:
+        from simulator.engine.grading import grade_loop
+
+        with unit_of_work(self.sessions) as s:
+            loop = self._loop(s, loop_id, user_id)
+            now = self.clock.now()
+            self._apply_clock(loop, now)
+            grade_loop(loop, self.bank, now, grader)
+            s.flush()
+            return self._view(loop, now)

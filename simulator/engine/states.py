@@ -1,0 +1,46 @@
+"""The loop and round state machines, as explicit transition tables."""
+from __future__ import annotations
+
+
+class LoopState:
+    NOT_STARTED = "not_started"
+    ROUND_IN_PROGRESS = "round_in_progress"
+    PAUSED = "paused"
+    ROUND_SUBMITTED = "round_submitted"
+    COMPLETE = "complete"
+    GRADED = "graded"
+
+
+class RoundState:
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    PAUSED = "paused"
+    SUBMITTED = "submitted"
+    GRADED = "graded"
+
+
+LOOP_TRANSITIONS: dict[str, set[str]] = {
+    LoopState.NOT_STARTED: {LoopState.ROUND_IN_PROGRESS},
+    LoopState.ROUND_IN_PROGRESS: {LoopState.PAUSED, LoopState.ROUND_SUBMITTED, LoopState.COMPLETE},
+    LoopState.PAUSED: {LoopState.ROUND_IN_PROGRESS, LoopState.ROUND_SUBMITTED, LoopState.COMPLETE},
+    LoopState.ROUND_SUBMITTED: {LoopState.ROUND_IN_PROGRESS},
+    LoopState.COMPLETE: {LoopState.GRADED},
+    LoopState.GRADED: {LoopState.GRADED},  # re-grading with another grader keeps it graded
+}
+
+ROUND_TRANSITIONS: dict[str, set[str]] = {
+    RoundState.PENDING: {RoundState.IN_PROGRESS},
+    RoundState.IN_PROGRESS: {RoundState.PAUSED, RoundState.SUBMITTED},
+    RoundState.PAUSED: {RoundState.IN_PROGRESS, RoundState.SUBMITTED},
+    RoundState.SUBMITTED: {RoundState.GRADED},
+    RoundState.GRADED: {RoundState.GRADED},
+}
+
+
+class InvalidTransition(Exception):
+    """An action that the current state does not allow; the message says what state it is in."""
+
+
+def check(table: dict[str, set[str]], what: str, current: str, target: str) -> None:
+    if target not in table.get(current, set()):
+        raise InvalidTransition(f"{what} is {current.replace('_', ' ')}; it cannot become {target.replace('_', ' ')}")

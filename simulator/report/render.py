@@ -1,0 +1,86 @@
+"""Render a scorecard as Markdown, JSON or a self-contained HTML page (everything escaped)."""
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+
+def _minutes(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def _level(level: int | None) -> str:
+    return "pending" if level is None else f"{level}/5"
+
+
+def to_json(card: dict[str, Any]) -> str:
+    return json.dumps(card, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def to_markdown(card: dict[str, Any]) -> str:
+    band = card["band"]["label"] if card["band"] else "pending"
+    score = "pending" if card["score"] is None else f"{card['score']:.2f}"
+    out = [f"# Scorecard: loop {card['loop_id']} ({card['track_name']}, {card['kind']})", "",
+           f"**Loop score:** {score}  **Decision:** {band}", ""]
+    for r in card["rounds"]:
+        rs = "pending" if r["score"] is None else f"{r['score']:.2f}"
+        out += [f"## Round {r['position']}: {r['round'].replace('_', ' ')} ({r['question_id']})", "",
+                f"Score {rs} · time used {_minutes(r['time_used_s'])} of {_minutes(r['time_limit_s'])}"
+                + (f" · flags: {', '.join(r['flags'])}" if r["flags"] else ""), ""]
+        out += ["| criterion | level | evidence | missed key points |", "| --- | --- | --- | --- |"]
+        for c in r["criteria"]:
+            evidence = "; ".join(f"“{e['quote']}”" for e in c["evidence"][:3]) or "-"
+            missed = "; ".join(c["missed"]) or "-"
+            out.append(f"| {c['name']} | {_level(c['level'])} | {evidence.replace('|', '/')} | {missed.replace('|', '/')} |")
+        if r["feedback"]:
+            out += ["", r["feedback"]]
+        out.append("")
+    out += ["## Prep plan", ""]
+    out += [f"- {p['criterion'] + ': ' if p['criterion'] else ''}{p['advice']}" for p in card["prep_plan"]]
+    return "\n".join(out) + "\n"
+
+
+def highlight(text: str, evidence: list[dict[str, Any]]) -> str:
+    """The answer, escaped, with evidence spans wrapped in <mark>; overlapping spans merged."""
+    spans = sorted((e["start"], e["end"]) for e in evidence if 0 <= e["start"] < e["end"] <= len(text))
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, pos = [], 0
+    for start, end in merged:
+        out += [escape(text[pos:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def to_html(card: dict[str, Any]) -> str:
+    band = escape(card["band"]["label"]) if card["band"] else "pending"
+    score = "pending" if card["score"] is None else f"{card['score']:.2f}"
+    body = [f"<h1>Scorecard: loop {card['loop_id']} ({escape(card['track_name'])})</h1>",
+            f"<p><strong>Loop score:</strong> {score} · <strong>Decision:</strong> {band}</p>"]
+    for r in card["rounds"]:
+        evidence = [e for c in r["criteria"] for e in c["evidence"]]
+        rows = "".join(
+            f"<tr><td>{escape(c['name'])}</td><td>{_level(c['level'])}</td>"
+            f"<td>{escape('; '.join(c['missed'])) or '-'}</td></tr>" for c in r["criteria"]
+        )
+        flags = f"<p>Flags: {escape(', '.join(r['flags']))}</p>" if r["flags"] else ""
+        body.append(
+            f"<section><h2>Round {r['position']}: {escape(r['round'].replace('_', ' '))}</h2>"
+            f"<p class=prompt>{escape(r['prompt'])}</p>{flags}"
+            f"<pre class=answer>{highlight(r['answer'] or '', evidence)}</pre>"
+            f"<table><tr><th>Criterion</th><th>Level</th><th>Missed key points</th></tr>{rows}</table></section>"
+        )
+    body.append("<h2>Prep plan</h2><ul>" + "".join(f"<li>{escape(p['advice'])}</li>" for p in card["prep_plan"]) + "</ul>")
+    style = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+             "pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}mark{background:#fde68a}"
+             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}")
+    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>mockloop scorecard</title>"
+            f"<style>{style}</style></head><body>{''.join(body)}</body></html>\n")

@@ -1,0 +1,102 @@
+"""Engines and sessions: SQLite (WAL) by default, any SQLAlchemy URL through DATABASE_URL."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from importlib import resources
+from typing import Iterator
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class StorageError(Exception):
+    """The database cannot be reached or read; the message says which and why."""
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparsable database URL>"
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # bad URL, missing driver
+        raise StorageError(f"cannot use database {_redact(url)}: {exc}") from None
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("simulator.storage").joinpath("migrations")))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to date with Alembic."""
+    from alembic import command
+
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except (OperationalError, DatabaseError) as exc:
+        raise StorageError(f"cannot migrate database {_redact(str(engine.url))}: {exc.orig}") from None
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except (OperationalError, DatabaseError) as exc:
+        raise StorageError(f"cannot open database {_redact(str(engine.url))}: {exc.orig}") from None
+
+
+def open_database(url: str, *, migrate: bool = True) -> sessionmaker[Session]:
+    """An up-to-date database and a session factory, or StorageError naming the problem."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = inspect(conn).get_table_names()
+    except (OperationalError, DatabaseError) as exc:
+        raise StorageError(f"cannot open database {_redact(url)}: {exc.orig}") from None
+    if migrate:
+        if "loops" in tables and "alembic_version" not in tables:
+            raise StorageError(f"database {_redact(url)} has mockloop tables but no migration record")
+        upgrade(engine)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()

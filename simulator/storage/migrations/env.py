@@ -1,0 +1,14 @@
+"""Alembic environment: the engine is handed in by simulator.storage.db."""
+from alembic import context
+
+from simulator.storage.models import Base
+
+engine = context.config.attributes["engine"]
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()

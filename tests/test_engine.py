@@ -1,0 +1,195 @@
+"""The timed engine with a fake clock: every state transition, deadlines, autosubmit, late, pauses, probes."""
+import pytest
+
+from simulator.engine import InvalidTransition, ModeError, NotFound
+
+
+def drill(service, user, **kw):
+    kw.setdefault("round_type", "behavioral")
+    return service.create_loop(user, "research-engineer", seed=7, **kw)
+
+
+def test_new_loop_is_not_started_and_follows_the_track(service, user):
+    loop = service.create_loop(user, "research-scientist", seed=1)
+    assert loop["status"] == "not_started"
+    rounds = [r["round"] for r in loop["rounds"]]
+    assert rounds == ["paper_discussion", "paper_discussion", "ml_coding", "math_fundamentals", "research_framing", "behavioral"]
+    assert all(r["status"] == "pending" and r["deadline"] is None for r in loop["rounds"])
+
+
+def test_round_lifecycle_to_graded(service, user, clock):
+    loop = drill(service, user)
+    rnd = service.start_next_round(user, loop["id"])
+    assert rnd["status"] == "in_progress"
+    assert service.get_loop(user, loop["id"])["status"] == "round_in_progress"
+    assert rnd["time_left_s"] == 600
+    clock.advance(60)
+    service.save_draft(user, rnd["id"], "I used gradient accumulation with a clear structure.")
+    assert service.get_round(user, rnd["id"])["time_left_s"] == 540
+    done = service.submit(user, rnd["id"])
+    assert done["status"] == "submitted" and not done["auto_submitted"] and done["flags"] == []
+    assert service.get_loop(user, loop["id"])["status"] == "complete"
+    graded = service.grade(user, loop["id"], "pending")
+    assert graded["status"] == "complete"  # a pending grade does not make the loop graded
+    assert graded["rounds"][0]["grades"][0]["flags"] == ["pending"]
+
+
+def test_submitting_a_round_of_many_moves_to_round_submitted(service, user):
+    loop = service.create_loop(user, "research-engineer", seed=3)
+    first = service.start_next_round(user, loop["id"])
+    service.submit(user, first["id"], "answer")
+    view = service.get_loop(user, loop["id"])
+    assert view["status"] == "round_submitted"
+    assert view["next_round_id"] == view["rounds"][1]["id"]
+    service.start_next_round(user, loop["id"])
+    assert service.get_loop(user, loop["id"])["status"] == "round_in_progress"
+
+
+def test_deadline_autosubmits_the_last_saved_draft(service, user, clock):
+    loop = drill(service, user)
+    rnd = service.start_next_round(user, loop["id"])
+    clock.advance(100)
+    service.save_draft(user, rnd["id"], "draft one")
+    clock.advance(400)
+    service.save_draft(user, rnd["id"], "draft two, saved in time")
+    clock.advance(100)  # exactly at the deadline
+    view = service.get_round(user, rnd["id"])
+    assert view["status"] == "submitted" and view["auto_submitted"]
+    assert view["answer"] == "draft two, saved in time"
+    assert view["submitted_at"] == view["deadline"]
+    assert view["flags"] == []
+
+
+def test_a_draft_after_the_deadline_is_not_taken(service, user, clock):
+    loop = drill(service, user)
+    rnd = service.start_next_round(user, loop["id"])
+    service.save_draft(user, rnd["id"], "in time")
+    clock.advance(601)
+    view = service.save_draft(user, rnd["id"], "too late")
+    assert view["saved"] is False and view["answer"] == "in time"
+
+
+def test_submit_after_deadline_is_flagged_late(service, user, clock):
+    loop = drill(service, user)
+    rnd = service.start_next_round(user, loop["id"])
+    service.save_draft(user, rnd["id"], "partial")
+    clock.advance(630)
+    view = service.submit(user, rnd["id"], "the full answer, 30 s late")
+    assert view["late_by_s"] == 30 and "late" in view["flags"]
+    assert view["answer"] == "the full answer, 30 s late"
+    grade = service.grade(user, loop["id"], "pending")["rounds"][0]["grades"][0]
+    assert "late" in grade["flags"]
+    with pytest.raises(ValueError):
+        service.submit(user, rnd["id"], "again")
+
+
+def test_empty_answer_is_no_answer_and_scores_zero_in_the_loop(service, user, clock):
+    loop = drill(service, user)
+    rnd = service.start_next_round(user, loop["id"])
+    clock.advance(601)
+    view = service.get_round(user, rnd["id"])
+    assert view["flags"] == ["no_answer"]
+    from simulator.graders.base import registry
+
+    registry.get("pending")
+    graded = service.grade(user, loop["id"], "pending")
+    grade = graded["rounds"][0]["grades"][0]
+    assert "no_answer" in grade["flags"] and grade["score"] is None
+    assert all(c["level"] is None for c in grade["criteria"])
+
+
+def test_out_of_order_autosave_is_ignored(service, user):
+    loop = drill(service, user)
+    rnd = service.start_next_round(user, loop["id"])
+    assert service.save_draft(user, rnd["id"], "v2", seq=2)["saved"]
+    assert not service.save_draft(user, rnd["id"], "v1", seq=1)["saved"]
+    assert service.get_round(user, rnd["id"])["draft"] == "v2"
+
+
+def test_pause_only_in_practice_mode_and_recorded(service, user, clock):
+    timed = drill(service, user)
+    rnd = service.start_next_round(user, timed["id"])
+    with pytest.raises(ModeError):
+        service.pause(user, rnd["id"])
+
+    practice = drill(service, user, mode="practice")
+    rnd = service.start_next_round(user, practice["id"])
+    clock.advance(100)
+    paused = service.pause(user, rnd["id"])
+    assert paused["status"] == "paused" and paused["time_left_s"] == 500
+    assert service.get_loop(user, practice["id"])["status"] == "paused"
+    clock.advance(3600)  # a paused round never expires
+    assert service.get_round(user, rnd["id"])["time_left_s"] == 500
+    resumed = service.unpause(user, rnd["id"])
+    assert resumed["status"] == "in_progress" and resumed["time_left_s"] == 500
+    assert resumed["pauses"][0]["seconds"] == 3600
+    clock.advance(500)
+    assert service.get_round(user, rnd["id"])["status"] == "submitted"
+
+
+def test_invalid_transitions_are_refused(service, user):
+    loop = drill(service, user)
+    rnd_id = loop["rounds"][0]["id"]
+    with pytest.raises(ValueError):
+        service.submit(user, rnd_id, "not started")
+    with pytest.raises(ValueError):
+        service.unpause(user, rnd_id)
+    service.start_next_round(user, loop["id"])
+    with pytest.raises(ValueError):
+        service.start_next_round(user, loop["id"])  # nothing pending
+    with pytest.raises(ValueError):
+        service.grade(user, loop["id"])  # not complete yet
+
+
+def test_state_tables_reject_skipping_states():
+    from simulator.engine.states import LOOP_TRANSITIONS, ROUND_TRANSITIONS, check
+
+    with pytest.raises(InvalidTransition):
+        check(LOOP_TRANSITIONS, "loop 1", "not_started", "complete")
+    with pytest.raises(InvalidTransition):
+        check(ROUND_TRANSITIONS, "round 1", "pending", "submitted")
+
+
+def test_probes_revealed_after_first_answer_or_time_mark(service, user, clock):
+    loop = drill(service, user)
+    rnd = service.start_next_round(user, loop["id"])
+    assert rnd["probes"] == [] and rnd["probes_hidden"] == 2
+    clock.advance(60)
+    view = service.first_answer(user, rnd["id"], "first answer")
+    assert [p["index"] for p in view["probes"]] == [0]
+    clock.advance(240)  # 5 minutes in: the timed probe appears
+    view = service.get_round(user, rnd["id"])
+    assert [p["index"] for p in view["probes"]] == [0, 1]
+    service.save_draft(user, rnd["id"], "first answer", probe_answers={0: "I would accumulate gradients"})
+    done = service.submit(user, rnd["id"])
+    assert done["graded_text"] == "first answer\n\nI would accumulate gradients"
+
+
+def test_pace_scales_durations_and_warnings(service, user, clock):
+    loop = drill(service, user, pace=0.1)
+    rnd = service.start_next_round(user, loop["id"])
+    assert rnd["time_limit_s"] == 60
+    assert rnd["warnings_at_s"] == [30, 6]
+    clock.advance(31)
+    assert service.tick(user, loop["id"])["warnings"] == [30]
+    assert service.tick(user, loop["id"])["warnings"] == []  # each warning once
+    clock.advance(24)
+    assert service.tick(user, loop["id"])["warnings"] == [6]
+
+
+def test_another_users_loop_is_not_found(service, user):
+    loop = drill(service, user)
+    mallory = service.ensure_user("mallory")
+    with pytest.raises(NotFound):
+        service.get_loop(mallory, loop["id"])
+    with pytest.raises(NotFound):
+        service.save_draft(mallory, loop["rounds"][0]["id"], "x")
+
+
+def test_bad_track_round_and_pace(service, user):
+    with pytest.raises(LookupError, match="did you mean 'research-engineer'"):
+        service.create_loop(user, "research-enginer")
+    with pytest.raises(LookupError, match="has no 'distributed_systems' round"):
+        service.create_loop(user, "research-scientist", round_type="distributed_systems")
+    with pytest.raises(ValueError):
+        service.create_loop(user, "research-engineer", pace=0)
