@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest -q -m bench --benchmark-enable tests/bench
+	$(BIN)/python -m pytest -q -s -m bench --benchmark-enable tests/bench
 
 validate: $(STAMP)
 	$(BIN)/mockloop validate

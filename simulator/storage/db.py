@@ -31,7 +31,12 @@ def make_engine(url: str) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True)
-    except Exception as exc:  # bad URL, missing driver
+    except ModuleNotFoundError as exc:
+        raise StorageError(
+            f"cannot use database {_redact(url)}: its driver is not installed ({exc.name}); "
+            "for PostgreSQL: pip install 'mockloop[postgres]'"
+        ) from None
+    except Exception as exc:  # an unparsable URL
         raise StorageError(f"cannot use database {_redact(url)}: {exc}") from None
     return engine
 
