@@ -85,7 +85,7 @@ def test_run_a_drill_by_typing_then_report(runner):
     assert result.exit_code == 0, result.output
     assert "Follow-up: What happens when the batch does not fit?" in result.output
     assert "Submitted round 1" in result.output
-    assert "# Scorecard: loop 1" in result.output
+    assert "Scorecard: loop 1" in result.output
     report = json.loads(runner.invoke(main, ["report", "1", "--format", "json"]).output)
     assert report["rounds"][0]["answer"].startswith("I used gradient accumulation")
     assert "Accumulate gradients over micro-batches." in report["rounds"][0]["answer"]

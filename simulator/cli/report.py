@@ -7,10 +7,13 @@ from simulator.cli.common import clean_errors
 
 
 def print_scorecard(service, user_id: int, loop_id: int, fmt: str) -> None:
-    from simulator.report.render import to_html, to_json, to_markdown
+    from simulator.report.render import to_html, to_json, to_markdown, to_terminal
     from simulator.report.scorecard import scorecard
 
     card = scorecard(service.get_loop(user_id, loop_id), service.bank)
+    if fmt == "terminal":
+        click.echo(to_terminal(card, color=click.get_text_stream("stdout").isatty()))
+        return
     click.echo({"md": to_markdown, "json": to_json, "html": to_html}[fmt](card))
 
 

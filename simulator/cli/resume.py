@@ -27,4 +27,4 @@ def command(loop_id: int | None, grader: str) -> None:
         loop_id = unfinished[0]["id"]
     result = TerminalSession(service, user, loop_id).run(grader)
     if result["status"] in ("complete", "graded"):
-        print_scorecard(service, user, loop_id, "md")
+        print_scorecard(service, user, loop_id, "terminal")

@@ -25,4 +25,4 @@ def command(track: str, round_type: str | None, pace: float, seed: int | None, p
     loop = service.create_loop(user, track, round_type=round_type, mode="practice" if practice else "timed", pace=pace, seed=seed)
     result = TerminalSession(service, user, loop["id"]).run(grader)
     if result["status"] in ("complete", "graded"):
-        print_scorecard(service, user, loop["id"], "md")
+        print_scorecard(service, user, loop["id"], "terminal")

@@ -84,3 +84,40 @@ def to_html(card: dict[str, Any]) -> str:
              "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}")
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>mockloop scorecard</title>"
             f"<style>{style}</style></head><body>{''.join(body)}</body></html>\n")
+
+
+def to_terminal(card: dict[str, Any], color: bool = True) -> str:
+    """The scorecard for a terminal: the answer with evidence in bold yellow, then missed key points."""
+    import click
+
+    def style(text: str, **kw: Any) -> str:
+        return click.style(text, **kw) if color else text
+
+    band = card["band"]["label"] if card["band"] else "pending"
+    score = "pending" if card["score"] is None else f"{card['score']:.2f}"
+    out = [style(f"Scorecard: loop {card['loop_id']} ({card['track_name']})", bold=True),
+           f"Loop score {score} · decision: {style(band, bold=True)}", ""]
+    for r in card["rounds"]:
+        rs = "pending" if r["score"] is None else f"{r['score']:.2f}"
+        flags = f" · flags: {', '.join(r['flags'])}" if r["flags"] else ""
+        out.append(style(f"Round {r['position']}: {r['round'].replace('_', ' ')}", bold=True)
+                   + f" · score {rs} · time {_minutes(r['time_used_s'])} of {_minutes(r['time_limit_s'])}{flags}")
+        text = r["answer"] or ""
+        spans = sorted({(e["start"], e["end"]) for c in r["criteria"] for e in c["evidence"]
+                        if 0 <= e["start"] < e["end"] <= len(text)})
+        pos, shown = 0, []
+        for start, end in spans:
+            if start < pos:
+                continue
+            shown += [text[pos:start], style(text[start:end], fg="yellow", bold=True) if color else f"[{text[start:end]}]"]
+            pos = end
+        shown.append(text[pos:])
+        out.append("  " + "".join(shown).replace("\n", "\n  "))
+        for c in r["criteria"]:
+            out.append(f"  - {c['name']}: {_level(c['level'])}")
+            for missed in c["missed"]:
+                out.append(style(f"      missed: {missed}", fg="red"))
+        out.append("")
+    out.append(style("Prep plan", bold=True))
+    out += [f"  - {p['advice']}" for p in card["prep_plan"]]
+    return "\n".join(out) + "\n"
