@@ -63,6 +63,9 @@ def test_json_reproduces_krippendorff(tmp_path):
         "nominal": 0.743, "ordinal": 0.815, "interval": 0.849, "ratio": 0.797}
     assert out["alpha_detail"]["ordinal"]["n"] == 11
     assert out["alpha_detail"]["ordinal"]["ci95"] is not None
+    # 11 units is below the default min n of 20: the headline value stays, with a note, and raises no flag
+    assert "min n 20" in out["alpha_detail"]["ordinal"]["note"]
+    assert out["flags"] == []
 
 
 def test_json_reproduces_shrout_fleiss(tmp_path):

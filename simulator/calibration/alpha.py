@@ -65,7 +65,6 @@ class Coincidences:
         unit, value = unit[keep], value[keep]
         self.values, vidx = np.unique(value, return_inverse=True)
         V = self.values.size
-        self.n_units_total = int(np.unique(unit).size)
         if V == 0 or V > MAX_DISTINCT:
             self.counts = np.zeros((0, max(V, 1)))
             self.m = np.zeros(0)

@@ -24,13 +24,15 @@ class Grade:
     criterion: str | None = None
     question_id: str | None = None
     candidate_id: str | None = None
-    graded_at: datetime | None = None
+    graded_at: datetime | str | None = None  # an ISO 8601 string is parsed
     answer_seconds: float | None = None
 
 
-def _epoch(ts: datetime | None) -> float:
-    if ts is None:
+def _epoch(ts: datetime | str | None) -> float:
+    if ts is None or ts == "":
         return math.nan
+    if isinstance(ts, str):
+        ts = datetime.fromisoformat(ts)
     if ts.tzinfo is None:
         ts = ts.replace(tzinfo=timezone.utc)
     return ts.timestamp()
@@ -116,7 +118,10 @@ class GradeTable:
             cols["crit"].append(-1 if crit is None else crits(crit))
             cols["q"].append(q)
             cols["c"].append(c)
-            cols["t"].append(_epoch(g.graded_at))
+            try:
+                cols["t"].append(_epoch(g.graded_at))
+            except ValueError:
+                raise ValueError(f"record {pos}: graded_at {g.graded_at!r} is not an ISO 8601 date-time") from None
             cols["s"].append(math.nan if g.answer_seconds is None else float(g.answer_seconds))
         if crits.names and min(cols["crit"]) < 0:
             pos = cols["crit"].index(-1)

@@ -50,12 +50,12 @@ def render_html(r: dict[str, Any], title: str = "Grader and question calibration
         parts.append("<p>None.</p>")
 
     parts.append("<h2>Agreement over the whole file</h2>")
-    rows = [[f"Krippendorff's alpha, {lv}", est(d), d["n"], d["reason"]] for lv, d in r["alpha_detail"].items()]
+    rows = [[f"Krippendorff's alpha, {lv}", est(d), d["n"], d["reason"] or d["note"]] for lv, d in r["alpha_detail"].items()]
     reasons = {d["reason"] for d in r["icc_detail"].values()}
     if len(reasons) == 1 and None not in reasons:
         rows.append(["ICC, all six forms", DASH, next(iter(r["icc_detail"].values()))["n"], reasons.pop()])
     else:
-        rows += [[form, est(d), d["n"], d["reason"]] for form, d in r["icc_detail"].items()]
+        rows += [[form, est(d), d["n"], d["reason"] or d["note"]] for form, d in r["icc_detail"].items()]
     parts.append(_table(["statistic", "value [95% CI]", "n", "note"], rows, {2}))
     if r["criteria"]:
         parts.append("<h3>Per criterion (ordinal alpha)</h3>")

@@ -79,9 +79,9 @@ def calibrate(table: GradeTable, *, min_n: int = 20, n_boot: int = 1000, n_boot_
                      "practical_share": practical, "practical_points": practical_points,
                      "drift_z": drift_z, "low_alpha": LOW_ALPHA, "low_discrimination": LOW_DISCRIMINATION},
         "alpha": {lv: alpha[lv].value for lv in LEVELS},
-        "alpha_detail": {lv: alpha[lv].to_dict() for lv in LEVELS},
+        "alpha_detail": {lv: _headline(alpha[lv], min_n) for lv in LEVELS},
         "icc": {f: iccs[f].value for f in FORMS},
-        "icc_detail": {f: iccs[f].to_dict() for f in FORMS},
+        "icc_detail": {f: _headline(iccs[f], min_n) for f in FORMS},
         "kappa": {"graders": list(table.grader_names), "weights": "quadratic",
                   "matrix": [[None if e is None else e.to_dict() for e in row] for row in kappas]},
         "severity": sev,
@@ -95,6 +95,15 @@ def calibrate(table: GradeTable, *, min_n: int = 20, n_boot: int = 1000, n_boot_
     return result
 
 
+def _headline(est: Any, min_n: int) -> dict[str, Any]:
+    """Whole-file alpha and ICC are always shown with their CI; below min n they carry a note and raise no flag."""
+    out = est.to_dict()
+    out["note"] = None
+    if est.ok and est.n < min_n:
+        out["note"] = f"only {est.n} units (min n {min_n}): read the interval, not the point; no flags raised"
+    return out
+
+
 def flags(result: dict[str, Any]) -> list[dict[str, Any]]:
     """What deserves a look: low agreement, non-discriminating questions, harsh/lenient graders, drift."""
     out: list[dict[str, Any]] = []
@@ -105,7 +114,7 @@ def flags(result: dict[str, Any]) -> list[dict[str, Any]]:
     crit = result["criteria"] or [{"criterion": "(all grades)", "alpha_ordinal": result["alpha_detail"]["ordinal"]}]
     for row in crit:
         a = row["alpha_ordinal"]["value"]
-        if a is not None and a < LOW_ALPHA:
+        if a is not None and a < LOW_ALPHA and row["alpha_ordinal"]["n"] >= result["settings"]["min_n"]:
             add("low_agreement", row["criterion"], a,
                 f"ordinal alpha {a:.3f} < {LOW_ALPHA} (n={row['alpha_ordinal']['n']} answers): "
                 "graders do not agree on this criterion; tighten the rubric's level descriptions")

@@ -38,12 +38,12 @@ def render_table(r: dict[str, Any]) -> str:
            f"scale {inp['scale']['min']:g}..{inp['scale']['max']:g}; min n {st['min_n']}", ""]
 
     out.append("Agreement over the whole file (95% CI)")
-    rows = [[f"alpha {lv}", est(d), d["n"], d["reason"] or ""] for lv, d in r["alpha_detail"].items()]
+    rows = [[f"alpha {lv}", est(d), d["n"], d["reason"] or d["note"] or ""] for lv, d in r["alpha_detail"].items()]
     icc_reasons = {d["reason"] for d in r["icc_detail"].values()}
     if len(icc_reasons) == 1 and None not in icc_reasons:
         rows.append(["ICC (all six forms)", DASH, next(iter(r["icc_detail"].values()))["n"], icc_reasons.pop()])
     else:
-        rows += [[form, est(d), d["n"], d["reason"] or ""] for form, d in r["icc_detail"].items()]
+        rows += [[form, est(d), d["n"], d["reason"] or d["note"] or ""] for form, d in r["icc_detail"].items()]
     out += [table(["statistic", "value [CI]", "n", "note"], rows), ""]
 
     if r["criteria"]:
