@@ -1,0 +1,234 @@
+"""KeywordGrader: offline, deterministic grading by key-point coverage.
+
+Curated mode (a bank question with key points): each key point is covered
+when some phrasing of it (text or alias) reaches COVERED coverage, in one
+sentence, with the right negation polarity. A criterion's level comes from
+the rubric's `thresholds` applied to the weighted share of its key points
+covered; round signals (behavioural STAR / ownership / measurable result, a
+math final answer) count as extra key points of the criteria they map to. A
+criterion with neither is left unrated (null). `score` is the rubric's
+weighted mean of the levels (`details.score_kind == "levels"`).
+
+Ad-hoc mode (only a question and reference answer(s)): key points are the
+reference's clauses, graded on the generic "content" rubric; `score` is a
+continuous calibrated coverage, (ALPHA * recall + (1 - ALPHA) * precision)
+** GAMMA, the best over the reference answers (`details.score_kind ==
+"coverage"`), and the content level is that score through the thresholds.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from simulator.graders.keyword import gaming, signals
+from simulator.graders.keyword.keypoints import ADHOC_CRITERION, KeyPoint, curated_keypoints, derive_keypoints
+from simulator.graders.keyword.matching import (
+    AnswerIndex, Compiled, CorpusStats, align, compile_question, evidence_spans, match_keypoint, precision, recall,
+)
+from simulator.graders.keyword.normalise import tokenise
+from simulator.scoring import empty_grade, level_to_unit, round_score
+
+VERSION = "1.0.0"
+COVERED = 0.65  # a key point's coverage needed to count as covered
+ALPHA = 0.8  # ad hoc: share of recall (reference covered by the answer) vs precision (answer covered by the reference)
+GAMMA = 0.33  # ad hoc: concave calibration of coverage onto 0..1
+STUFFING_CAP = 2
+FLAG_ORDER = ("no_answer", "keyword_stuffing", "injection_suspected", "needs_review")
+
+
+@lru_cache(maxsize=1)
+def generic_rubric() -> dict[str, Any]:
+    text = resources.files("simulator.graders.keyword").joinpath("data", "generic_rubric.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def adhoc_question(question_text: str, reference_answer: str | list[str], *, question_id: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An ad-hoc question dict (no key points: they are derived when grading) and the generic rubric.
+
+    Several reference answers may be given as a list; the grader takes the best match.
+    """
+    refs = [reference_answer] if isinstance(reference_answer, str) else list(reference_answer)
+    digest = hashlib.sha256(json.dumps([question_text, refs], ensure_ascii=False).encode("utf-8")).hexdigest()[:12]
+    question: dict[str, Any] = {"id": question_id or f"adhoc-{digest}", "prompt": question_text, "reference_answer": refs[0], "rubric": generic_rubric()["id"]}
+    if len(refs) > 1:
+        question["reference_answers"] = refs
+    return question, generic_rubric()
+
+
+def references_of(question: dict[str, Any]) -> list[str]:
+    refs = question.get("reference_answers") or []
+    refs = [r["text"] if isinstance(r, dict) else r for r in refs]
+    if not refs and question.get("reference_answer"):
+        refs = [question["reference_answer"]]
+    return [r for r in refs if isinstance(r, str) and r.strip()]
+
+
+def level_for(value: float, thresholds: list[float]) -> int:
+    return 1 + sum(1 for t in thresholds if value >= t - 1e-9)
+
+
+class KeywordGrader:
+    """The `keyword` grader. Pass `corpus` (CorpusStats) for idf weights over the bank or a batch."""
+
+    name = "keyword"
+    kind = "keyword"
+    version = VERSION
+
+    def __init__(self, corpus: CorpusStats | None = None, cache_size: int = 4096) -> None:
+        self.corpus = corpus or CorpusStats()
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, tuple[Compiled, bool]] = OrderedDict()
+
+    def with_corpus(self, corpus: CorpusStats) -> "KeywordGrader":
+        return KeywordGrader(corpus, self.cache_size)
+
+    # ---- per-question structures, built once -------------------------------------------------
+    def compiled(self, question: dict[str, Any], rubric: dict[str, Any]) -> tuple[Compiled, bool]:
+        relevant = {k: question.get(k) for k in ("id", "prompt", "question", "key_points", "reference_answer", "reference_answers")}
+        key = hashlib.sha1(json.dumps([relevant, rubric["id"], [c["id"] for c in rubric["criteria"]]], sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            return hit
+        qtext = question.get("prompt") or question.get("question") or ""
+        refs = references_of(question)
+        adhoc = not question.get("key_points")
+        if adhoc:
+            ids = [c["id"] for c in rubric["criteria"]]
+            crit = ADHOC_CRITERION if ADHOC_CRITERION in ids else ids[0]
+            derived = derive_keypoints(refs, lambda s: self.corpus.idf(s) ** 0.5, qtext)
+            kps = curated_keypoints({"key_points": [dict(kp, criterion=crit) for kp in derived]})
+        else:
+            kps = curated_keypoints(question)
+        entry = (compile_question(qtext, kps, refs if adhoc else [], self.corpus), adhoc)
+        self._cache[key] = entry
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return entry
+
+    # ---- grading ---------------------------------------------------------------------------------
+    def grade(self, question: dict[str, Any], rubric: dict[str, Any], answer: str, *, track: str | None = None) -> dict[str, Any]:
+        grade = empty_grade(self, question, rubric)
+        if not answer or not answer.strip():
+            grade["flags"].append("no_answer")
+            grade["feedback"] = "No answer was given."
+            grade["details"] = {"mode": "adhoc" if not question.get("key_points") else "curated"}
+            return grade
+        cq, adhoc = self.compiled(question, rubric)
+        flags: set[str] = set()
+        injected = gaming.injection_spans(answer)
+        if injected:
+            flags.update({"injection_suspected", "needs_review"})
+        doc = tokenise(answer, masked=injected)
+        ix = AnswerIndex(align(cq, doc))
+
+        kp_cov: dict[str, float] = {}
+        kp_hits: dict[str, list[int]] = {}
+        for kp in cq.keypoints:
+            cov, hits = match_keypoint(kp, cq, ix)
+            kp_cov[kp.id], kp_hits[kp.id] = round(cov, 4), hits
+        details: dict[str, Any] = {"mode": "adhoc" if adhoc else "curated", "key_points": kp_cov}
+
+        extra = self._round_signals(question, rubric, answer, details)
+        by_crit: dict[str, list[KeyPoint]] = {}
+        for kp in cq.keypoints:
+            by_crit.setdefault(kp.criterion, []).append(kp)
+        coverage: dict[str, float] = {}
+        for entry in grade["criteria"]:
+            cid = entry["criterion"]
+            kps = by_crit.get(cid, [])
+            num = den = 0.0
+            for kp in kps:
+                den += kp.weight
+                if kp_cov[kp.id] >= COVERED:
+                    num += kp.weight
+                    entry["key_points_covered"].append(kp.id)
+                    for a, b in evidence_spans(ix.al, kp_hits[kp.id]):
+                        entry["evidence"].append({"start": a, "end": b, "quote": answer[a:b], "key_point": kp.id})
+                else:
+                    entry["key_points_missing"].append(kp.id)
+            base = (sum(k.weight for k in kps) / len(kps)) if kps else 1.0
+            for name, value, spans, kp_id in extra.get(cid, []):
+                den += base
+                num += base * value
+                if kp_id:
+                    entry["key_points_covered" if value >= 0.5 else "key_points_missing"].append(kp_id)
+                for a, b in spans:
+                    entry["evidence"].append({"start": a, "end": b, "quote": answer[a:b], "key_point": kp_id})
+            if den > 0:
+                coverage[cid] = round(num / den, 4)
+                entry["level"] = level_for(num / den, rubric["thresholds"])
+            entry["evidence"].sort(key=lambda e: (e["start"], e["end"], e["key_point"] or ""))
+        details["coverage"] = coverage
+
+        overall = sum(coverage.values()) / len(coverage) if coverage else 0.0
+        if adhoc:
+            refs = cq.refs or []
+            r = max((recall(v, cq, ix) for v in refs), default=0.0)
+            p = precision(ix.al, cq) if refs else 0.0
+            raw = ALPHA * r + (1 - ALPHA) * p
+            details.update(recall=round(r, 4), precision=round(p, 4), raw=round(raw, 4), score_kind="coverage")
+            overall = r
+            score = round(min(1.0, max(0.0, raw)) ** GAMMA, 6) if raw > 0 else 0.0
+            for entry in grade["criteria"]:
+                if entry["criterion"] in coverage:
+                    entry["level"] = level_for(score, rubric["thresholds"])
+        stuffed, feats = gaming.is_stuffing(doc, overall)
+        details["stuffing"] = feats
+        if stuffed:
+            flags.add("keyword_stuffing")
+            for entry in grade["criteria"]:
+                if entry["level"] is not None and entry["level"] > STUFFING_CAP:
+                    entry["level"] = STUFFING_CAP
+        if adhoc:
+            if stuffed:
+                score = min(score, level_to_unit(STUFFING_CAP))
+        else:
+            score = round_score({e["criterion"]: e["level"] for e in grade["criteria"]}, rubric, track)
+            details["score_kind"] = "levels"
+        if injected:
+            details["injection_spans"] = [list(s) for s in injected]
+        grade["score"] = score
+        grade["flags"] = [f for f in FLAG_ORDER if f in flags]
+        grade["feedback"] = self._feedback(grade, cq)
+        grade["details"] = details
+        return grade
+
+    def _round_signals(self, question, rubric, answer, details) -> dict[str, list[tuple[str, float, list, str | None]]]:
+        """criterion id -> [(signal, value 0..1, evidence spans, key point id)] from the round's own signals."""
+        out: dict[str, list] = {}
+        ids = [c["id"] for c in rubric["criteria"]]
+        if rubric.get("round") == "behavioral" or question.get("round") == "behavioral":
+            sig = signals.behavioural_signals(answer)
+            details["signals"] = {k: {kk: vv for kk, vv in v.items() if kk != "spans"} for k, v in sig.items()}
+            for cid in ids:
+                name = signals.signal_for(cid)
+                if name:
+                    out.setdefault(cid, []).append((name, sig[name]["value"], [tuple(s) for s in sig[name]["spans"][:1]], None))
+        fa = question.get("final_answer")
+        if fa:
+            res = signals.check_final_answer(fa, answer)
+            details["final_answer"] = {"correct": res["correct"], "found": res["found"]}
+            cid = fa.get("criterion")
+            if cid in ids:
+                spans = [res["span"]] if res["span"] and res["correct"] else []
+                out.setdefault(cid, []).append(("final_answer", 1.0 if res["correct"] else 0.0, spans, "final_answer"))
+        return out
+
+    @staticmethod
+    def _feedback(grade: dict[str, Any], cq: Compiled) -> str:
+        texts = {kp.id: kp.text for kp in cq.keypoints}
+        covered = [k for e in grade["criteria"] for k in e["key_points_covered"] if k in texts]
+        missing = [k for e in grade["criteria"] for k in e["key_points_missing"] if k in texts]
+        parts = [f"Covered {len(covered)} of {len(covered) + len(missing)} key points."]
+        if missing:
+            parts.append("Missing: " + "; ".join(texts[k] for k in missing[:5]) + ("; ..." if len(missing) > 5 else "") + ".")
+        if "keyword_stuffing" in grade["flags"]:
+            parts.append("The answer lists terms without explaining them; levels are capped at 2.")
+        if "injection_suspected" in grade["flags"]:
+            parts.append("Text addressed to the grader was ignored.")
+        return " ".join(parts)

@@ -1,0 +1,106 @@
+"""Key points: curated ones from a bank question, or derived from a reference answer.
+
+A key point is compiled into one `Variant` per phrasing (its text and each
+alias): the content stems in order, each with its negation polarity, and the
+stem bigrams that make it a phrase. Derived key points are the reference's
+sentences and clauses, weighted by how much informative content they carry.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from simulator.graders.keyword.normalise import CONTENT, tokenise
+
+ADHOC_CRITERION = "content"
+MAX_CLAUSE_CONTENT = 14  # longer sentences are split again at commas and "and"
+_SEGMENT_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[-•*]\s+|\s*\(\d+\)\s*|\s+\d+[.)]\s+")
+_CLAUSE_SPLIT = re.compile(r",\s+|\s+and\s+|\s+but\s+|:\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One phrasing of a key point."""
+
+    text: str
+    stems: tuple[str, ...]
+    negs: tuple[bool, ...]
+    bigrams: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPoint:
+    id: str
+    text: str
+    criterion: str
+    weight: float
+    variants: tuple[Variant, ...]
+
+    def stems(self) -> list[str]:
+        return sorted({s for v in self.variants for s in v.stems})
+
+
+def compile_variant(text: str) -> Variant:
+    """Content stems (first occurrence of each) with negation flags, plus the content bigrams."""
+    doc = tokenise(text)
+    stems: list[str] = []
+    negs: list[bool] = []
+    seq: list[str] = []
+    for st, kind, neg in zip(doc.stems, doc.kinds, doc.neg):
+        if kind != CONTENT:
+            continue
+        seq.append(st)
+        if st not in stems:
+            stems.append(st)
+            negs.append(neg)
+    bigrams = tuple(dict.fromkeys((a, b) for a, b in zip(seq, seq[1:]) if a != b))
+    return Variant(text, tuple(stems), tuple(negs), bigrams)
+
+
+def curated_keypoints(question: dict[str, Any]) -> list[KeyPoint]:
+    """The bank question's key points, each with its text and aliases as variants."""
+    out = []
+    for kp in question.get("key_points", []):
+        variants = [compile_variant(kp["text"])] + [compile_variant(a) for a in kp.get("aliases", [])]
+        variants = [v for v in variants if v.stems]
+        out.append(KeyPoint(kp["id"], kp["text"], kp["criterion"], float(kp.get("weight", 1.0)), tuple(variants)))
+    return out
+
+
+def split_reference(reference: str) -> list[str]:
+    """Sentences, list items and (for long sentences) clauses of a reference answer."""
+    pieces: list[str] = []
+    for seg in _SEGMENT_SPLIT.split(reference):
+        seg = seg.strip(" \t-•*;:,.")
+        if not seg:
+            continue
+        if len(compile_variant(seg).stems) > MAX_CLAUSE_CONTENT:
+            parts = [p.strip(" ,;:.") for p in _CLAUSE_SPLIT.split(seg)]
+            pieces.extend(p for p in parts if p)
+        else:
+            pieces.append(seg)
+    return pieces
+
+
+def derive_keypoints(references: Iterable[str], weight_of=None, question_text: str = "") -> list[dict[str, Any]]:
+    """Key points (question-schema shape) derived from one or more reference answers.
+
+    Each sentence/clause with content becomes a key point; its weight is the
+    summed term weight of its content stems not already in the question
+    (`weight_of(stem)`; uniform when not given), so clauses that only restate
+    the question weigh little. Duplicate clauses (same stems) are merged.
+    """
+    qstems = set(compile_variant(question_text).stems) if question_text else set()
+    seen: set[tuple[str, ...]] = set()
+    out: list[dict[str, Any]] = []
+    for ref in references:
+        for piece in split_reference(ref):
+            v = compile_variant(piece)
+            key = tuple(sorted(v.stems))
+            if not v.stems or key in seen:
+                continue
+            seen.add(key)
+            w = sum((weight_of(s) if weight_of else 1.0) * (0.2 if s in qstems else 1.0) for s in v.stems)
+            out.append({"id": f"ref-{len(out) + 1}", "text": piece, "weight": round(max(w, 0.05), 4), "criterion": ADHOC_CRITERION})
+    return out

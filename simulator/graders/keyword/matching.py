@@ -1,0 +1,266 @@
+"""Matching an answer against key points: term weights, question demoting, fuzzy stems, negation, phrases.
+
+The answer's content tokens are aligned to the question's vocabulary (the
+stems of its key points and reference answers): an exact stem match scores 1,
+a misspelling of a long stem (>= FUZZY_MIN_LEN characters, rapidfuzz ratio >=
+FUZZY_CUTOFF) scores ratio/100. A match only counts when its negation
+polarity agrees with the key point's ("not shard" never earns "shard").
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from simulator.graders.keyword.keypoints import KeyPoint, Variant, compile_variant
+from simulator.graders.keyword.normalise import CONTENT, Doc, tokenise
+
+FUZZY_MIN_LEN = 5
+FUZZY_CUTOFF = 85.0
+QUESTION_DEMOTE = 0.2  # a stem that only repeats the question keeps this share of its weight
+IDF_POWER = 0.5  # idf is damped: rare words count more, but a common domain word still counts
+CROSS_SENTENCE = 0.9  # a key point gathered from several sentences earns a little less
+BIGRAM_SHARE = 0.25  # share of a phrase's coverage that needs its words in order
+
+
+class CorpusStats:
+    """Document frequencies over a corpus (the bank, or a batch of answers and references)."""
+
+    def __init__(self, df: dict[str, int] | None = None, n_docs: int = 0) -> None:
+        self.df: dict[str, int] = dict(df or {})
+        self.n_docs = n_docs
+        self._digest: str | None = None
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> "CorpusStats":
+        stats = cls()
+        for text in texts:
+            stats.add(text)
+        return stats
+
+    def add(self, text: str) -> None:
+        doc = tokenise(text)
+        for st in {s for s, k in zip(doc.stems, doc.kinds) if k == CONTENT}:
+            self.df[st] = self.df.get(st, 0) + 1
+        self.n_docs += 1
+        self._digest = None
+
+    def idf(self, stem: str) -> float:
+        """Smoothed idf scaled to about 1 for a word in one document in ten; 1.0 with no corpus."""
+        if self.n_docs == 0:
+            return 1.0
+        raw = math.log((self.n_docs + 1) / (self.df.get(stem, 0) + 0.5))
+        return max(raw, 0.1) / math.log(10)
+
+    def digest(self) -> str:
+        if self._digest is None:
+            h = hashlib.sha256(str(self.n_docs).encode())
+            for k in sorted(self.df):
+                h.update(f"{k}\t{self.df[k]}\n".encode())
+            self._digest = h.hexdigest()[:16]
+        return self._digest
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n_docs": self.n_docs, "df": {k: self.df[k] for k in sorted(self.df)}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "CorpusStats":
+        return cls(data.get("df", {}), int(data.get("n_docs", 0)))
+
+
+@dataclass
+class Compiled:
+    """Everything about a question that does not depend on the answer; built once, cached."""
+
+    qstems: frozenset[str]
+    vocab: frozenset[str]
+    polar: frozenset[tuple[str, bool]]
+    keypoints: list[KeyPoint]
+    refs: list[Variant]
+    weights: dict[str, float]
+    long_vocab: list[str]
+    default_weight: float
+    fuzzy: dict[str, tuple[str, float] | None] = field(default_factory=dict)
+
+    def weight(self, stem: str) -> float:
+        return self.weights.get(stem, self.default_weight)
+
+
+def compile_question(question_text: str, keypoints: list[KeyPoint], references: list[str], stats: CorpusStats) -> Compiled:
+    qstems = frozenset(compile_variant(question_text).stems) if question_text else frozenset()
+    refs = [v for v in (compile_variant(r) for r in references) if v.stems]
+    vocab = {s for kp in keypoints for v in kp.variants for s in v.stems} | {s for v in refs for s in v.stems}
+    weights = {s: term_weight(s, stats, qstems) for s in sorted(vocab | qstems)}
+    long_vocab = sorted(s for s in vocab if len(s) >= FUZZY_MIN_LEN and not s[0].isdigit())
+    unseen = stats.idf("\x00unseen") ** IDF_POWER
+    variants = [v for kp in keypoints for v in kp.variants] + refs
+    polar = frozenset((s, n) for v in variants for s, n in zip(v.stems, v.negs))
+    return Compiled(qstems, frozenset(vocab), polar, keypoints, refs, weights, long_vocab, unseen)
+
+
+def term_weight(stem: str, stats: CorpusStats, qstems: frozenset[str]) -> float:
+    w = stats.idf(stem) ** IDF_POWER
+    return w * QUESTION_DEMOTE if stem in qstems else w
+
+
+@dataclass
+class Aligned:
+    """An answer's content tokens aligned to a question's vocabulary."""
+
+    doc: Doc
+    pos: list[int]  # token index of each content token
+    stem: list[str | None]  # vocabulary stem it matched, or None
+    sim: list[float]
+    sent: list[int]
+    answer_stems: dict[str, float]  # every content stem of the answer -> best similarity to the vocabulary
+
+
+def align(cq: Compiled, doc: Doc) -> Aligned:
+    pos, stems, sims, sents = [], [], [], []
+    answer_stems: dict[str, float] = {}
+    vocab = cq.vocab
+    for i, kind in enumerate(doc.kinds):
+        if kind != CONTENT:
+            continue
+        st = doc.stems[i]
+        if st in vocab:
+            hit, sim = st, 1.0
+        else:
+            hit, sim = _fuzzy(cq, st)
+        pos.append(i)
+        stems.append(hit)
+        sims.append(sim)
+        sents.append(doc.sent[i])
+        if hit is not None and (hit, doc.neg[i]) not in cq.polar:
+            sim = 0.0  # right word, wrong polarity: not support for the reference
+        if sim > answer_stems.get(st, -1.0):
+            answer_stems[st] = sim
+    return Aligned(doc, pos, stems, sims, sents, answer_stems)
+
+
+def _fuzzy(cq: Compiled, st: str) -> tuple[str | None, float]:
+    if len(st) < FUZZY_MIN_LEN or st[0].isdigit() or not cq.long_vocab:
+        return None, 0.0
+    if st in cq.fuzzy:
+        hit = cq.fuzzy[st]
+    else:
+        from rapidfuzz import fuzz, process
+
+        res = process.extractOne(st, cq.long_vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        hit = (res[0], round(res[1] / 100.0, 4)) if res else None
+        if len(cq.fuzzy) < 50_000:
+            cq.fuzzy[st] = hit
+    return hit if hit else (None, 0.0)
+
+
+def window_index(al: Aligned, idx: Iterable[int]) -> tuple[dict[tuple[str, bool], tuple[float, int]], set[tuple[str, str]]]:
+    """(stem, negated) -> (best similarity, first token) and the set of aligned stem bigrams, over positions `idx`."""
+    best: dict[tuple[str, bool], tuple[float, int]] = {}
+    bigrams: set[tuple[str, str]] = set()
+    prev: str | None = None
+    prev_sent = -1
+    neg = al.doc.neg
+    for j in idx:
+        st = al.stem[j]
+        if st is not None:
+            key = (st, neg[al.pos[j]])
+            if key not in best or al.sim[j] > best[key][0]:
+                best[key] = (al.sim[j], j)
+            if prev is not None and prev != st and prev_sent == al.sent[j]:
+                bigrams.add((prev, st))
+        prev = st
+        prev_sent = al.sent[j]
+    return best, bigrams
+
+
+def variant_coverage(v: Variant, cq: Compiled, best, bigrams) -> tuple[float, list[int]]:
+    """Weighted share of the variant's stems present with the right polarity, blended with phrase order."""
+    num = den = 0.0
+    hits: list[int] = []
+    for st, ng in zip(v.stems, v.negs):
+        w = cq.weight(st)
+        den += w
+        m = best.get((st, ng))
+        if m is not None:
+            num += w * m[0]
+            hits.append(m[1])
+    if den <= 0:
+        return 0.0, []
+    cov = num / den
+    if v.bigrams:
+        b = sum(1 for bg in v.bigrams if bg in bigrams) / len(v.bigrams)
+        cov = (1 - BIGRAM_SHARE) * cov + BIGRAM_SHARE * b
+    return cov, sorted(hits)
+
+
+def precision(al: Aligned, cq: Compiled) -> float:
+    """The reference's coverage of the answer: weighted share of the answer's content stems that match it."""
+    num = den = 0.0
+    for st in sorted(al.answer_stems):
+        w = cq.weight(st)
+        den += w
+        num += w * al.answer_stems[st]
+    return num / den if den else 0.0
+
+
+class AnswerIndex:
+    """Window indexes of one aligned answer: the whole answer, and each sentence on demand."""
+
+    def __init__(self, al: Aligned) -> None:
+        self.al = al
+        self.whole = window_index(al, range(len(al.pos)))
+        self._sentences: dict[int, tuple] | None = None
+
+    def sentences(self) -> dict[int, tuple]:
+        if self._sentences is None:
+            groups: dict[int, list[int]] = {}
+            for j, s in enumerate(self.al.sent):
+                groups.setdefault(s, []).append(j)
+            self._sentences = {s: window_index(self.al, idx) for s, idx in sorted(groups.items())}
+        return self._sentences
+
+
+def match_keypoint(kp: KeyPoint, cq: Compiled, ix: AnswerIndex) -> tuple[float, list[int]]:
+    """Best coverage of any variant, within one sentence (or across sentences at a small discount)."""
+    best_cov, best_hits = 0.0, []
+    for v in kp.variants:
+        cov, hits = variant_coverage(v, cq, *ix.whole)
+        if cov <= best_cov:
+            continue  # a sentence never covers more than the whole answer
+        if len({ix.al.sent[h] for h in hits}) > 1:
+            cand_cov, cand_hits = CROSS_SENTENCE * cov, hits
+            for window in ix.sentences().values():
+                c2, h2 = variant_coverage(v, cq, *window)
+                if c2 > cand_cov:
+                    cand_cov, cand_hits = c2, h2
+            cov, hits = cand_cov, cand_hits
+        if cov > best_cov:
+            best_cov, best_hits = cov, hits
+    return best_cov, best_hits
+
+
+def recall(ref: Variant, cq: Compiled, ix: AnswerIndex) -> float:
+    """Weighted soft share of a reference's content stems in the answer (no phrase term)."""
+    best = ix.whole[0]
+    num = den = 0.0
+    for st, ng in zip(ref.stems, ref.negs):
+        w = cq.weight(st)
+        den += w
+        m = best.get((st, ng))
+        if m is not None:
+            num += w * m[0]
+    return num / den if den else 0.0
+
+
+def evidence_spans(al: Aligned, hits: list[int]) -> list[tuple[int, int]]:
+    """One (start, end) span per sentence holding matched tokens."""
+    by_sent: dict[int, tuple[int, int]] = {}
+    for j in hits:
+        i = al.pos[j]
+        a, b = al.doc.starts[i], al.doc.ends[i]
+        s = al.sent[j]
+        if s in by_sent:
+            a, b = min(a, by_sent[s][0]), max(b, by_sent[s][1])
+        by_sent[s] = (a, b)
+    return sorted(by_sent.values())

@@ -1,0 +1,180 @@
+"""Round-aware signals: behavioural story structure, and a math question's final answer.
+
+Behavioural: STAR structure (situation, task, action, result), first-person
+ownership, a measurable result. Each signal feeds the rubric criteria whose
+ids match a pattern in SIGNAL_CRITERIA (a small table, not one rubric file).
+
+Math: the final answer (the last value after "the answer is", "=", "≈", ...,
+else the last number) is checked against `final_answer` with tolerance;
+fractions, percentages, scientific notation and small closed forms are read.
+"""
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from typing import Any
+
+_I = re.IGNORECASE
+STAR_CUES = {
+    "situation": re.compile(r"\b(?:situation|context|background|at the time|when i was|while (?:i was )?working|last (?:year|quarter|summer)|in my (?:previous|last|first) (?:role|job|team|internship)|our team (?:was|had)|we were|at (?:my|our) (?:company|lab|startup|team))\b", _I),
+    "task": re.compile(r"\b(?:my task|the task|task was|goal was|my goal|my (?:job|role|responsibility) was|i was (?:asked|responsible|tasked|assigned)|(?:i|we) needed to|(?:i|we) had to|objective|the challenge|the problem was|deadline)\b", _I),
+    "action": re.compile(r"\bi (?:then |first |personally )?(?:decided|built|wrote|led|designed|implemented|proposed|organi[sz]ed|set up|ran|created|talked|met|reached out|analy[sz]ed|refactored|introduced|started|prototyped|drove|owned|debugged|profiled|scheduled|negotiated|convinced|paired|reviewed|automated|migrated|measured|took|asked|wrote up|mentored)\b", _I),
+    "result": re.compile(r"\b(?:as a result|the result|result was|resulted in|outcome|in the end|eventually|ultimately|impact|led to|we shipped|we launched|(?:which|that|this) (?:cut|reduced|improved|increased|saved|halved|doubled)|i learned|lesson)\b", _I),
+}
+FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|mine|myself)\b", _I)
+WE = re.compile(r"\b(?:we|we're|we've|our|us)\b", _I)
+MEASURABLE = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:%|percent\b|x\b|×|times\b|fold\b|ms\b|milliseconds?\b|seconds?\b|minutes?\b|hours?\b|days?\b|weeks?\b|months?\b|"
+    r"k\b|m\b|gb\b|tb\b|users?\b|customers?\b|engineers?\b|people\b|points?\b|pp\b|gpus?\b|\$)|[$€£]\s?\d+|\bfrom\s+\d[\d.,]*\s*\S*\s+to\s+\d", _I)
+
+# criterion id pattern -> signal; the first matching row wins. Tolerates rubric authors' naming.
+SIGNAL_CRITERIA: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"result|impact|outcome|measur|metric|quantif"), "measurable_result"),
+    (re.compile(r"owner|initiative|accountab|agency|leader|drive|responsib"), "ownership"),
+    (re.compile(r"star|structure|story|narrative|situation|clarity|communicat|specific"), "star"),
+]
+
+
+def signal_for(criterion_id: str) -> str | None:
+    for pattern, name in SIGNAL_CRITERIA:
+        if pattern.search(criterion_id):
+            return name
+    return None
+
+
+def behavioural_signals(text: str) -> dict[str, dict[str, Any]]:
+    """Each signal: value in 0..1 and evidence spans [(start, end)]."""
+    star_spans, parts = [], []
+    for part, pat in STAR_CUES.items():
+        m = pat.search(text)
+        if m:
+            parts.append(part)
+            star_spans.append(m.span())
+    mine = [m.span() for m in FIRST_PERSON.finditer(text)]
+    ours = len(WE.findall(text))
+    actions = [m.span() for m in STAR_CUES["action"].finditer(text)]
+    share = len(mine) / (len(mine) + ours) if mine or ours else 0.0
+    ownership = min(1.0, 0.5 * share + 0.5 * min(1.0, len(actions) / 3))
+    numbers = [m.span() for m in MEASURABLE.finditer(text)]
+    has_result = "result" in parts
+    measurable = 1.0 if numbers else (0.4 if has_result else 0.0)
+    return {
+        "star": {"value": round(len(parts) / 4, 4), "parts": parts, "spans": sorted(star_spans)},
+        "ownership": {"value": round(ownership, 4), "first_person_share": round(share, 4), "spans": actions[:3]},
+        "measurable_result": {"value": measurable, "spans": numbers[:3]},
+    }
+
+
+# ---- math: final answers -------------------------------------------------------------------------
+
+_NUM = r"[-+−]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:\s*(?:[eE][-+−]?\d+|[x×·*]\s*10\s*\^\s*\{?[-+−]?\d+\}?))?"
+NUMBER = re.compile(rf"(?<![\w.])(?P<num>{_NUM})(?:\s*/\s*(?P<den>\d+(?:\.\d+)?))?\s*(?P<pct>%|percent\b)?", _I)
+MARKER = re.compile(r"(?:final answer|the answer|answer|result|solution)\s*(?:is|=|:|would be|will be)|=|≈|≃|~|\\approx|approximately|approx\.?|about|equals|comes to|gives|therefore|thus|hence|so", _I)
+_EXPR_TAIL = re.compile(r"\s*([\w\s+\-−*/^().√π·×]+)")
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv, ast.Pow: operator.pow}
+_FUNCS = {"sqrt": math.sqrt, "log": math.log, "ln": math.log, "exp": math.exp, "log2": math.log2, "log10": math.log10}
+_CONSTS = {"pi": math.pi, "e": math.e}
+
+
+def _to_float(num: str) -> float:
+    s = num.replace("−", "-").replace(" ", "")
+    m = re.match(r"^([-+]?[\d.,]+)[x×·*]10\^\{?([-+]?\d+)\}?$", s)
+    if m:
+        return float(m.group(1).replace(",", "")) * 10 ** int(m.group(2))
+    if re.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+        s = s.replace(",", "")
+    return float(s.replace(",", "."))
+
+
+def _safe_eval(expr: str) -> float | None:
+    s = expr.replace("−", "-").replace("^", "**").replace("×", "*").replace("·", "*").replace("√", "sqrt").replace("π", "pi")
+    try:
+        node = ast.parse(s.strip(), mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
+
+    def ev(n):
+        if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)):
+            return float(n.value)
+        if isinstance(n, ast.Name) and n.id in _CONSTS:
+            return _CONSTS[n.id]
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
+            v = ev(n.operand)
+            return -v if isinstance(n.op, ast.USub) else v
+        if isinstance(n, ast.BinOp) and type(n.op) in _OPS:
+            a, b = ev(n.left), ev(n.right)
+            if isinstance(n.op, ast.Pow) and abs(b) > 64:
+                raise ValueError("exponent too large")
+            return _OPS[type(n.op)](a, b)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _FUNCS and len(n.args) == 1:
+            return _FUNCS[n.func.id](ev(n.args[0]))
+        raise ValueError("unsupported")
+
+    try:
+        return float(ev(node))
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        return None
+
+
+def candidates(text: str) -> list[dict[str, Any]]:
+    """Numbers (with fractions, percentages, scientific notation) and marked closed forms, in order."""
+    out = []
+    for m in NUMBER.finditer(text):
+        try:
+            v = _to_float(m.group("num"))
+            if m.group("den"):
+                v = v / float(m.group("den"))
+        except (ValueError, ZeroDivisionError):
+            continue
+        values = [v / 100, v] if m.group("pct") else [v]
+        before = text[max(0, m.start() - 30):m.start()]
+        marked = bool(MARKER.search(before.split("\n")[-1])) if before else False
+        digits = re.sub(r"\D", "", m.group("num").split("e")[0].split("E")[0]).lstrip("0")
+        out.append({"values": values, "start": m.start(), "end": m.end(), "marked": marked, "sig": len(digits), "text": m.group(0)})
+    for m in MARKER.finditer(text):
+        tail = _EXPR_TAIL.match(text, m.end())
+        if tail and re.search(r"[a-zπ√]", tail.group(1), _I):
+            expr = tail.group(1).strip()
+            v = _safe_eval(expr)
+            if v is not None:
+                out.append({"values": [v], "start": tail.start(1), "end": tail.start(1) + len(expr), "marked": True, "sig": 6, "text": expr})
+    return sorted(out, key=lambda c: (c["start"], c["end"]))
+
+
+def _norm_expr(s: str) -> tuple[str, list[int]]:
+    keep, idx = [], []
+    table = {"−": "-", "×": "*", "·": "*", "**": "^"}
+    s2 = s
+    for i, ch in enumerate(s2):
+        if ch.isspace():
+            continue
+        keep.append(table.get(ch, ch).casefold())
+        idx.append(i)
+    return "".join(keep).replace("**", "^"), idx
+
+
+def check_final_answer(spec: dict[str, Any], text: str) -> dict[str, Any]:
+    """{'correct': bool, 'found': str|None, 'span': (start, end)|None} for a question's `final_answer`."""
+    if "expression" in spec:
+        want, _ = _norm_expr(spec["expression"])
+        have, idx = _norm_expr(text)
+        at = have.rfind(want) if want else -1
+        if at >= 0:
+            start, end = idx[at], idx[at + len(want) - 1] + 1
+            return {"correct": True, "found": text[start:end], "span": (start, end)}
+    cands = candidates(text)
+    marked = [c for c in cands if c["marked"]]
+    final = (marked or cands)[-1:] if cands else []
+    if "value" not in spec or not final:
+        return {"correct": False, "found": final[0]["text"] if final else None, "span": (final[0]["start"], final[0]["end"]) if final else None}
+    c = final[0]
+    target = float(spec["value"])
+    tol = max(float(spec.get("abs_tol", 0.0)), float(spec.get("rel_tol", 1e-6)) * abs(target))
+    ok = False
+    for v in c["values"]:
+        decimals = len(c["text"].split(".")[1].rstrip("% ")) if "." in c["text"] and "e" not in c["text"].lower() else None
+        rounding = 0.5 * 10 ** -decimals if decimals and c["sig"] >= 2 else 0.0
+        ok = ok or abs(v - target) <= max(tol, rounding) + 1e-12
+    return {"correct": ok, "found": c["text"], "span": (c["start"], c["end"])}
