@@ -12,7 +12,9 @@ def print_scorecard(service, user_id: int, loop_id: int, fmt: str) -> None:
 
     card = scorecard(service.get_loop(user_id, loop_id), service.bank)
     if fmt == "terminal":
-        click.echo(to_terminal(card, color=click.get_text_stream("stdout").isatty()))
+        import sys
+
+    click.echo(to_terminal(card, color=sys.stdout.isatty()))
         return
     click.echo({"md": to_markdown, "json": to_json, "html": to_html}[fmt](card))
 
