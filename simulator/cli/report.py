@@ -1,6 +1,8 @@
 """`mockloop report LOOP_ID --format md|json|html`: a loop's scorecard."""
 from __future__ import annotations
 
+import sys
+
 import click
 
 from simulator.cli.common import clean_errors
@@ -12,9 +14,7 @@ def print_scorecard(service, user_id: int, loop_id: int, fmt: str) -> None:
 
     card = scorecard(service.get_loop(user_id, loop_id), service.bank)
     if fmt == "terminal":
-        import sys
-
-    click.echo(to_terminal(card, color=sys.stdout.isatty()))
+        click.echo(to_terminal(card, color=sys.stdout.isatty()))
         return
     click.echo({"md": to_markdown, "json": to_json, "html": to_html}[fmt](card))
 
