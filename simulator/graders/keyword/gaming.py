@@ -50,7 +50,7 @@ def injection_spans(text: str) -> list[tuple[int, int]]:
 
 
 def stuffing_features(doc: Doc) -> dict[str, float]:
-    """Function-word share, share of clauses that are bare fragments (<= 3 tokens, no function word), tokens."""
+    """Function-word share, count and share of clauses that are bare fragments (<= 3 tokens, no function word), tokens."""
     n = len(doc)
     clauses: dict[int, list[int]] = {}
     for c, k in zip(doc.clause, doc.kinds):
@@ -59,6 +59,7 @@ def stuffing_features(doc: Doc) -> dict[str, float]:
     return {
         "tokens": float(n),
         "function_share": round(doc.function_share(), 4),
+        "fragments": float(fragments),
         "fragment_share": round(fragments / len(clauses), 4) if clauses else 0.0,
     }
 
@@ -69,5 +70,5 @@ def is_stuffing(doc: Doc, coverage: float) -> tuple[bool, dict[str, float]]:
     if f["tokens"] < 5 or coverage < 0.3:
         return False, f
     bare = f["function_share"] < 0.12
-    listy = f["fragment_share"] >= 0.6 and f["function_share"] < 0.25
+    listy = f["fragments"] >= 4 and f["fragment_share"] >= 0.6 and f["function_share"] < 0.25
     return bare or listy, f
