@@ -1,0 +1,108 @@
+"""One ML-coding problem, read from its module under `simulator.coding.problems`.
+
+A problem module defines, as plain module attributes:
+  NAME, TITLE, DIFFICULTY, STATEMENT, STARTER, ENTRY (the function the candidate writes),
+  OUTPUTS (names), DTYPES (a rule per output: "float", "int", "bool", "same:<input>" or a dtype name),
+  RTOL, ATOL, EXAMPLES (visible inputs: dicts of arrays and scalars), HIDDEN ((kind, size) pairs for `inputs`),
+  CRITERIA (rubric criteria it feeds), and the functions
+  `inputs(rng, **size)` (self-contained: only `np`), `reference(...)` and `wrong(...)`;
+  optimise problems add `naive(...)` and SPEED = {"size": {...}, "target": <speed-up over naive>}.
+Optional: TIMEOUT_S (per test), LOOP_FACTOR (slower than the reference by this much on the
+"large" test suggests Python loops over a large axis).
+"""
+from __future__ import annotations
+
+import inspect
+import re
+import textwrap
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Callable
+
+HIDDEN_KINDS = ("standard", "edge", "numerical", "large")
+REQUIRED = ("NAME", "TITLE", "DIFFICULTY", "STATEMENT", "STARTER", "ENTRY", "OUTPUTS", "DTYPES",
+            "RTOL", "ATOL", "EXAMPLES", "HIDDEN", "CRITERIA", "inputs", "reference", "wrong")
+
+
+class ProblemError(ValueError):
+    """A problem module is missing something or contradicts itself."""
+
+
+def submission(fn: Callable, entry: str) -> str:
+    """A function's source as a candidate would submit it: renamed to `entry`, with numpy imported."""
+    src = textwrap.dedent(inspect.getsource(fn))
+    src = re.sub(rf"^def {re.escape(fn.__name__)}\(", f"def {entry}(", src, count=1, flags=re.M)
+    return "import numpy as np\n\n\n" + src
+
+
+@dataclass(frozen=True)
+class Problem:
+    module: ModuleType
+
+    def __post_init__(self) -> None:
+        m = self.module
+        missing = [a for a in REQUIRED if not hasattr(m, a)]
+        if missing:
+            raise ProblemError(f"{m.__name__}: missing {', '.join(missing)}")
+        if len(m.DTYPES) != len(m.OUTPUTS):
+            raise ProblemError(f"{m.__name__}: DTYPES and OUTPUTS differ in length")
+        for kind, size in m.HIDDEN:
+            if kind not in HIDDEN_KINDS or not isinstance(size, dict):
+                raise ProblemError(f"{m.__name__}: bad hidden test {kind!r}")
+        if self.optimise and not hasattr(m, "naive"):
+            raise ProblemError(f"{m.__name__}: SPEED needs a naive baseline")
+        if f"def {m.ENTRY}(" not in m.STARTER:
+            raise ProblemError(f"{m.__name__}: the starter does not define {m.ENTRY}()")
+
+    def __getattr__(self, name: str) -> Any:
+        upper = name.upper()
+        if upper in {"NAME", "TITLE", "DIFFICULTY", "STATEMENT", "STARTER", "ENTRY", "OUTPUTS", "DTYPES",
+                     "RTOL", "ATOL", "EXAMPLES", "HIDDEN", "CRITERIA"}:
+            return getattr(self.module, upper)
+        raise AttributeError(name)
+
+    @property
+    def optimise(self) -> bool:
+        return hasattr(self.module, "SPEED")
+
+    @property
+    def speed(self) -> dict[str, Any] | None:
+        return getattr(self.module, "SPEED", None)
+
+    @property
+    def timeout_s(self) -> float:
+        return float(getattr(self.module, "TIMEOUT_S", 2.0))
+
+    @property
+    def loop_factor(self) -> float:
+        return float(getattr(self.module, "LOOP_FACTOR", 25.0))
+
+    @property
+    def numerical(self) -> bool:
+        """Whether some hidden test is designed to catch overflow, underflow or cancellation."""
+        return any(kind == "numerical" for kind, _ in self.HIDDEN)
+
+    def inputs(self, rng, **size) -> dict[str, Any]:
+        return self.module.inputs(rng, **size)
+
+    def reference(self, **kwargs):
+        return self.module.reference(**kwargs)
+
+    def example_inputs(self) -> list[dict[str, Any]]:
+        """The visible examples, copied so that a caller cannot change the module's."""
+        import copy
+
+        return [copy.deepcopy(ex) for ex in self.EXAMPLES]
+
+    def source_of(self, fn_name: str) -> str:
+        """`reference`, `naive` or `wrong` as a submission for this problem's entry point."""
+        return submission(getattr(self.module, fn_name), self.ENTRY)
+
+    def generator_source(self) -> str:
+        return textwrap.dedent(inspect.getsource(self.module.inputs))
+
+    def summary(self) -> dict[str, Any]:
+        return {"name": self.NAME, "title": self.TITLE, "difficulty": self.DIFFICULTY, "entry": self.ENTRY,
+                "optimise": self.optimise, "speed_target": (self.speed or {}).get("target"),
+                "hidden_tests": len(self.HIDDEN), "visible_examples": len(self.EXAMPLES),
+                "criteria": list(self.CRITERIA)}
