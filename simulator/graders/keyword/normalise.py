@@ -48,7 +48,25 @@ def norm_word(raw: str) -> str:
         if tail in _CLITICS and head:
             w = head
         w = w.replace("'", "")
+    if len(w) >= 6:
+        w = _american(w)
     return w
+
+
+_BRITISH = re.compile(r"(?<=[a-z]{3})(?:(is|ys)(e|ed|es|ing|ation|ations|er|ers)|(our)(s|ed|ing|ite|ites|able)?|(tre)(s|d)?)$")
+
+
+def _american(w: str) -> str:
+    """British spellings folded to American (optimise -> optimize, behaviour -> behavior, centre -> center)."""
+    m = _BRITISH.search(w)
+    if not m:
+        return w
+    head = w[: m.start()]
+    if m.group(1):
+        return head + m.group(1)[0] + "z" + m.group(2)
+    if m.group(3):
+        return head + "or" + (m.group(4) or "")
+    return head + "ter" + (m.group(6) or "")
 
 
 _CLITICS = frozenset({"s", "d", "ll", "ve", "re", "m"})
