@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 _I = re.I | re.M
 _HIGH = r"(full|top|maximum|max|perfect)\s+(marks?|scores?|levels?|grades?|ratings?)|highest\s+(levels?|grades?|marks?)"
-_FIVE = r"((a|an|level|score|grade|of)\s+)*(5|five|10)(\s*/\s*(5|10)|\s+out\s+of\s+(5|10))?(?=\s*($|[.!,;:)\]]|(on|for|across|in|to|everywhere|here|please)\b))"
+_FIVE = (r"(((a|an|level|score|grade|of)\s+)*(?<!to )(?<!through )(?<![-\u2013/])(5|five)(\s*/\s*5|\s+out\s+of\s+5)?"
+         r"|10\s*/\s*10|10\s+out\s+of\s+10)"
+         r"(?=\s*($|[.!,;:)\]]|(on|for|across|in|to|everywhere|here|please)\b))")
 PATTERNS: dict[str, re.Pattern[str]] = {
     "override": re.compile(
         r"\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}"
@@ -23,7 +25,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         rf"\b(giv(e|es|ing)|award(s|ing)?|assign(s|ing)?|grant(s|ing)?|rat(e|es|ing)|grad(e|es|ing)|mark(s|ing)?)\b"
         rf"[^.!?\n]{{0,50}}\b({_HIGH})\b|\b(full|top) marks\b", _I),
     "level_demand": re.compile(
-        rf"\b(giv\w*|rat(e|es|ed|ing)|scor\w*|grad(e|es|ed|ing)|mark\w*|deserv\w*|award\w*|levels?|output)\b[^.!?\n]{{0,30}}\b{_FIVE}", _I),
+        rf"^\W*(please\s+)?(score|grade|rate|mark|give|award|assign|output|set)\b[^.!?\n]{{0,40}}\b{_FIVE}"
+        rf"|\b(giv\w*|grad(e|es|ing)|mark(s|ing)?|deserv\w*|award\w*|levels?|output"
+        rf"|rat(e|ing)\s+(this|it|me|my|the answer|every|each|all))\b[^.!?\n]{{0,30}}\b{_FIVE}", _I),
     "addressed_to_grader": re.compile(
         r"\b(dear|attention|note to( the)?|hey|hello)\s+(ai\s+|llm\s+)?(grader|evaluator|judge|assessor|marker)s?\b"
         r"|^\s*(ai\s+|llm\s+)?(grader|evaluator|judge|assessor)s?\s*[:,]"
