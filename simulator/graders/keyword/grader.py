@@ -165,7 +165,8 @@ class KeywordGrader:
             entry["evidence"].sort(key=lambda e: (e["start"], e["end"], e["key_point"] or ""))
         details["coverage"] = coverage
 
-        overall = sum(coverage.values()) / len(coverage) if coverage else 0.0
+        total_w = sum(kp.weight for kp in cq.keypoints)
+        overall = sum(kp.weight * kp_cov[kp.id] for kp in cq.keypoints) / total_w if total_w else 0.0
         if adhoc:
             refs = cq.refs or []
             r = max((recall(v, cq, ix) for v in refs), default=0.0)

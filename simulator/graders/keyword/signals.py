@@ -133,13 +133,17 @@ def candidates(text: str) -> list[dict[str, Any]]:
         marked = bool(MARKER.search(before.split("\n")[-1])) if before else False
         digits = re.sub(r"\D", "", m.group("num").split("e")[0].split("E")[0]).lstrip("0")
         out.append({"values": values, "start": m.start(), "end": m.end(), "marked": marked, "sig": len(digits), "text": m.group(0)})
+    exprs = []
     for m in MARKER.finditer(text):
         tail = _EXPR_TAIL.match(text, m.end())
         if tail and re.search(r"[a-zπ√]", tail.group(1), _I):
             expr = tail.group(1).strip()
+            start = text.index(expr, tail.start(1))
             v = _safe_eval(expr)
             if v is not None:
-                out.append({"values": [v], "start": tail.start(1), "end": tail.start(1) + len(expr), "marked": True, "sig": 6, "text": expr})
+                exprs.append({"values": [v], "start": start, "end": start + len(expr), "marked": True, "sig": 6, "text": expr})
+    inside = [c for c in out if any(e["start"] <= c["start"] and c["end"] <= e["end"] for e in exprs)]
+    out = [c for c in out if c not in inside] + exprs
     return sorted(out, key=lambda c: (c["start"], c["end"]))
 
 

@@ -1,0 +1,82 @@
+"""Round-aware signals: behavioural STAR / ownership / measurable result, and math final answers."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from simulator.graders.keyword import KeywordGrader
+from simulator.graders.keyword.signals import behavioural_signals, check_final_answer, signal_for
+from tests.test_keyword_fixtures import behavioural_question, behavioural_rubric, math_question, math_rubric
+
+STAR = ("Last year our evaluation pipeline was flaky and nobody owned it. My task was to make the nightly evals reliable. "
+        "I profiled the jobs, I found a race in the cache and I wrote a fix with retries. "
+        "As a result, failures dropped from 30% to 2% and we saved about 5 hours a week. The lesson I learned: own the boring parts.")
+VAGUE = "We had some problems with evals. The team fixed them eventually and things got better."
+
+
+def test_star_ownership_and_measurable_result_signals():
+    s = behavioural_signals(STAR)
+    assert s["star"]["value"] == 1.0 and s["star"]["parts"] == ["situation", "task", "action", "result"]
+    assert s["ownership"]["value"] > 0.6
+    assert s["measurable_result"]["value"] == 1.0
+    v = behavioural_signals(VAGUE)
+    assert v["ownership"]["value"] < 0.3 and v["measurable_result"]["value"] < 1.0 and v["star"]["value"] < 1.0
+
+
+def test_signals_feed_the_rubric_criteria_they_map_to():
+    g = KeywordGrader()
+    strong = g.grade(behavioural_question(), behavioural_rubric(), STAR)
+    weak = g.grade(behavioural_question(), behavioural_rubric(), VAGUE)
+    lv = {c["criterion"]: c["level"] for c in strong["criteria"]}
+    lw = {c["criterion"]: c["level"] for c in weak["criteria"]}
+    assert lv["ownership"] > lw["ownership"] and lv["impact_and_results"] > lw["impact_and_results"]
+    assert lv["star_structure"] == 5 and lv["reflection"] == 5
+    assert strong["score"] > weak["score"]
+    assert "signals" in strong["details"]
+
+
+@pytest.mark.parametrize("cid,signal", [
+    ("ownership", "ownership"), ("initiative_and_ownership", "ownership"), ("impact", "measurable_result"),
+    ("measurable_results", "measurable_result"), ("star_structure", "star"), ("communication", "star"),
+    ("collaboration", None),
+])
+def test_signal_mapping_table_is_by_criterion_id_pattern(cid, signal):
+    assert signal_for(cid) == signal
+
+
+@pytest.mark.parametrize("answer", [
+    "Average the faces: the answer is 3.5",
+    "Sum is 21, divided by 6 gives = 7/2",
+    "so E[X] ≈ 3.50 overall",
+    "It comes to 3.5e0.",
+    "It equals 3.5 × 10^0.",
+])
+def test_final_answer_forms_are_recognised(answer):
+    assert check_final_answer({"value": 3.5, "rel_tol": 1e-3}, answer)["correct"], answer
+
+
+def test_final_answer_tolerance_percent_and_closed_forms():
+    assert check_final_answer({"value": math.log(2), "rel_tol": 1e-3}, "the median is ≈ 0.693")["correct"]
+    assert not check_final_answer({"value": math.log(2), "rel_tol": 1e-6}, "roughly ≈ 0.7")["correct"]
+    assert check_final_answer({"value": 0.35, "abs_tol": 1e-9}, "The answer is 35%")["correct"]
+    assert check_final_answer({"value": math.log(2)}, "so the answer is ln(2)")["correct"]
+    assert check_final_answer({"expression": "n/(n+1)"}, "Therefore E = n / (n + 1).")["correct"]
+    assert not check_final_answer({"value": 3.5, "rel_tol": 1e-3}, "the answer is 4")["correct"]
+
+
+def test_the_last_marked_answer_wins():
+    assert not check_final_answer({"value": 3.5, "rel_tol": 1e-3}, "First I guessed 3.5 but the answer is 3.")["correct"]
+    assert check_final_answer({"value": 3.5, "rel_tol": 1e-3}, "Not 3, the answer is 3.5")["correct"]
+
+
+def test_final_answer_feeds_its_criterion_with_evidence():
+    g = KeywordGrader()
+    right = g.grade(math_question(), math_rubric(), "Each face has probability one sixth, so the mean is 21/6 = 3.5")
+    wrong = g.grade(math_question(), math_rubric(), "Each face has probability one sixth, so the mean is 21/6 = 4")
+    fr = next(c for c in right["criteria"] if c["criterion"] == "final_answer")
+    fw = next(c for c in wrong["criteria"] if c["criterion"] == "final_answer")
+    assert fr["level"] == 5 and fr["key_points_covered"] == ["final_answer"]
+    assert fr["evidence"][0]["quote"] == "3.5"
+    assert fw["level"] == 1 and fw["key_points_missing"] == ["final_answer"]
+    assert right["details"]["final_answer"]["correct"] is True
