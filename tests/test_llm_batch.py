@@ -71,3 +71,12 @@ def test_a_rerun_of_the_batch_is_served_from_the_cache(server, tmp_path):
     server.reset()
     again = grade_batch(grader, jobs(8))
     assert server.requests == [] and {g["details"]["cache"] for g in again} == {"hit"}
+
+
+def test_imap_bounded_yields_in_order_and_concurrency_follows_the_grader(server, tmp_path):
+    from simulator.llm.batch import concurrency_for, imap_bounded
+
+    assert list(imap_bounded(lambda x: x + 1, range(10), 4)) == list(range(1, 11))
+    assert list(imap_bounded(lambda x: x + 1, range(3), 1)) == [1, 2, 3]
+    assert concurrency_for(grader_for(server, tmp_path, concurrency=5)) == 5
+    assert concurrency_for(FakeKeyword()) == 1

@@ -43,6 +43,7 @@ class LLMGrader:
     def __init__(self, config: LLMConfig | None = None, *, cache=None, registry=None, fallback: str = "keyword"):
         self._config = config
         self._cache = cache
+        self._caches: dict[str, Any] = {}
         self._registry = registry
         self.fallback_name = fallback
         self._lock = threading.Lock()
@@ -50,19 +51,21 @@ class LLMGrader:
     # -- collaborators, built on first use ---------------------------------------------------------------------
     @property
     def config(self) -> LLMConfig:
-        with self._lock:
-            if self._config is None:
-                self._config = from_env()
-            return self._config
+        """The given config, else the environment as it is now (cheap; clients are shared per config)."""
+        return self._config if self._config is not None else from_env()
 
-    def cache(self):
-        config = self.config
+    def cache(self, config: LLMConfig | None = None):
+        """The reply cache for the config's data folder, or None when caching is off."""
+        config = config or self.config
+        if self._cache is not None or not config.cache:
+            return self._cache if config.cache else None
+        folder = str(config.cache_dir())
         with self._lock:
-            if self._cache is None and config.cache:
+            if folder not in self._caches:
                 from simulator.llm.cache import ReplyCache
 
-                self._cache = ReplyCache(config.cache_dir())
-            return self._cache
+                self._caches[folder] = ReplyCache(folder)
+            return self._caches[folder]
 
     def keyword_grader(self):
         """The fallback grader by name, or None while it is not available."""
@@ -93,7 +96,7 @@ class LLMGrader:
         from simulator.llm.response_schema import GRADE_SCHEMA_NAME, grade_reply_problems, grade_schema
         from rubrics import rubric_hash
 
-        store = self.cache()
+        store = self.cache(config)
         key = cache_mod.cache_key(
             prompt=PROMPT_VERSION, model=config.model, base_url=config.endpoint, params=config.params(),
             rubric=rubric_hash(rubric), question=cache_mod.question_view(question), answer=cache_mod.normalise(shown),
