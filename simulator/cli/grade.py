@@ -18,9 +18,11 @@ import click
 
 
 def resolve_grader_name(name: str) -> str:
-    """`auto` -> the grader to use. For now always the offline keyword grader."""
+    """`auto` -> the LLM grader when an API key is configured (OPENAI_API_KEY), else the offline keyword grader."""
     if name == "auto":
-        return "keyword"
+        from simulator.llm.config import configured
+
+        return "llm" if configured() else "keyword"
     return name
 
 
@@ -75,7 +77,7 @@ def _with_empty_check(grader, question, rubric, answer, track):
 
 
 @click.command(name="grade")
-@click.option("--grader", "grader_name", default="keyword", show_default=True, help="keyword, llm, auto (keyword for now), or any registered grader.")
+@click.option("--grader", "grader_name", default="keyword", show_default=True, help="keyword, llm, auto (llm when OPENAI_API_KEY is set, else keyword), or any registered grader.")
 @click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False, allow_dash=True), help="JSONL answers ('-' for stdin).")
 @click.option("--output", "output_path", type=click.Path(dir_okay=False, writable=True), default=None, help="Where to write graded JSONL (default stdout).")
 @click.option("--track", default=None, help="Track whose rubric weights apply to bank questions.")
@@ -135,12 +137,21 @@ def command(grader_name: str, input_path: str, output_path: str | None, track: s
                     stats.add(ref)
         grader = grader.with_corpus(stats)
 
-    out_lines: dict[int, str] = {}
-    for n, rec, q, rubric in progress(jobs, label="grading", enabled=sys.stderr.isatty()):
+    from simulator.llm.batch import concurrency_for, imap_bounded
+
+    def grade_job(job):
+        n, rec, q, rubric = job
         try:
-            grade = _with_empty_check(grader, q, rubric, rec["answer"], track)
+            return _with_empty_check(grader, q, rubric, rec["answer"], track)
         except Exception as exc:  # one bad record must not stop the batch
-            errors.append((n, f"{source}:{n}: grading failed: {type(exc).__name__}: {exc}"))
+            return exc
+
+    # In input order; the LLM grader runs MOCKLOOP_LLM_CONCURRENCY answers at once, offline graders one.
+    results = imap_bounded(grade_job, jobs, concurrency_for(grader))
+    out_lines: dict[int, str] = {}
+    for grade, (n, rec, q, rubric) in zip(results, progress(jobs, label="grading", enabled=sys.stderr.isatty())):
+        if isinstance(grade, Exception):
+            errors.append((n, f"{source}:{n}: grading failed: {type(grade).__name__}: {grade}"))
             continue
         out_lines[n] = json.dumps({**rec, "grade": grade}, ensure_ascii=False)
 
