@@ -27,12 +27,19 @@ INJECTION_PATTERNS = [
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 
 
+_ANY_INJECTION = re.compile("|".join(f"(?:{p.pattern})" for p in INJECTION_PATTERNS), _I)
+
+
+_CUES = ("ignor", "disregard", "forget", "overrid", "bypass", "skip", "give", "award", "assign", "grant", "grade",
+         "score", "rate", "mark", "you", "as an", "system", "developer", "<", "[", "level")
+
+
 def injection_spans(text: str) -> list[tuple[int, int]]:
     """Sentence spans holding instruction-like text aimed at a grader, sorted and merged."""
-    hits: list[tuple[int, int]] = []
-    for pat in INJECTION_PATTERNS:
-        for m in pat.finditer(text):
-            hits.append(m.span())
+    low = text.casefold()
+    if not any(cue in low for cue in _CUES):
+        return []  # cheap pre-check: every pattern needs one of these
+    hits = [m.span() for m in _ANY_INJECTION.finditer(text)]
     if not hits:
         return []
     spans: list[tuple[int, int]] = []

@@ -131,17 +131,18 @@ def tokenise(text: str, *, masked: list[tuple[int, int]] | None = None) -> Doc:
     `masked` spans (e.g. text aimed at the grader) are skipped: nothing in
     them can match a key point.
     """
-    doc = Doc(text)
+    rows: list[tuple] = []  # (word, stem, kind, start, end, negated, sentence, clause), transposed at the end
     sent = clause = 0
     prev_end = 0
     neg_left = 0
+    info_get = _INFO.get
     for m in TOKEN_RE.finditer(text):
         start, end = m.span()
         if masked and any(a <= start < b for a, b in masked):
             prev_end = end
             continue
-        gap = text[prev_end:start]
-        if prev_end and gap != " ":
+        if prev_end and not (start == prev_end + 1 and text[prev_end] == " "):
+            gap = text[prev_end:start]
             if SENTENCE_BREAK.search(gap):
                 sent += 1
                 clause += 1
@@ -149,7 +150,8 @@ def tokenise(text: str, *, masked: list[tuple[int, int]] | None = None) -> Doc:
             elif CLAUSE_BREAK.search(gap):
                 clause += 1
                 neg_left = 0
-        word, st, kind = word_info(m.group())
+        raw = m.group()
+        word, st, kind = info_get(raw) or word_info(raw)
         if kind == CUT:
             clause += 1
             neg_left = 0
@@ -157,23 +159,18 @@ def tokenise(text: str, *, masked: list[tuple[int, int]] | None = None) -> Doc:
         if kind == NEGATOR:
             neg_left = NEG_WINDOW
         elif neg_left:
-            if word in NOT_REALLY_NEGATING and doc.kinds and doc.kinds[-1] == NEGATOR:
+            if word in NOT_REALLY_NEGATING and rows and rows[-1][2] == NEGATOR:
                 neg_left = 0
                 negated = False
-                if doc.neg:
-                    doc.neg[-1] = False
+                rows[-1] = rows[-1][:5] + (False,) + rows[-1][6:]
             else:
                 neg_left -= 1
-        doc.words.append(word)
-        doc.stems.append(st)
-        doc.kinds.append(kind)
-        doc.starts.append(start)
-        doc.ends.append(end)
-        doc.neg.append(negated)
-        doc.sent.append(sent)
-        doc.clause.append(clause)
+        rows.append((word, st, kind, start, end, negated, sent, clause))
         prev_end = end
-    return doc
+    if not rows:
+        return Doc(text)
+    cols = [list(c) for c in zip(*rows)]
+    return Doc(text, *cols[:5], neg=cols[5], sent=cols[6], clause=cols[7])
 
 
 def content_stems(text: str) -> list[str]:
