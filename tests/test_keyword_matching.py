@@ -106,6 +106,8 @@ def test_idf_weights_make_rare_terms_count_more():
     assert stats.idf("warmup") > stats.idf("model") > 0
     assert CorpusStats().idf("anything") == 1.0
     assert CorpusStats.from_dict(stats.to_dict()).digest() == stats.digest()
+    bank_stats = CorpusStats.from_questions([ds_question(), {"prompt": "Explain warmup.", "key_points": []}])
+    assert bank_stats.n_docs == 2 and bank_stats.df["optim"] == 1
     q, r = adhoc_question("How do you stabilise it?", "Use a warmup for the model.")
     rare_hit = KeywordGrader(stats).grade(q, r, "A warmup.")["score"]
     common_hit = KeywordGrader(stats).grade(q, r, "The model.")["score"]

@@ -25,7 +25,11 @@ BIGRAM_SHARE = 0.25  # share of a phrase's coverage that needs its words in orde
 
 
 class CorpusStats:
-    """Document frequencies over a corpus (the bank, or a batch of answers and references)."""
+    """Document frequencies over a corpus (the bank, or a batch of answers and references).
+
+    With no documents every term weighs 1.0 (uniform weights), the grader's
+    default; `mockloop grade` and the benchmark pass idf over the batch.
+    """
 
     def __init__(self, df: dict[str, int] | None = None, n_docs: int = 0) -> None:
         self.df: dict[str, int] = dict(df or {})
@@ -37,6 +41,16 @@ class CorpusStats:
         stats = cls()
         for text in texts:
             stats.add(text)
+        return stats
+
+    @classmethod
+    def from_questions(cls, questions: Iterable[dict[str, Any]]) -> "CorpusStats":
+        """idf over a bank: each question's prompt, reference answer and key points form one document."""
+        stats = cls()
+        for q in questions:
+            parts = [q.get("prompt") or q.get("question") or "", q.get("reference_answer") or ""]
+            parts += [kp["text"] + " " + " ".join(kp.get("aliases", [])) for kp in q.get("key_points", [])]
+            stats.add("\n".join(parts))
         return stats
 
     def add(self, text: str) -> None:
