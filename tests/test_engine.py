@@ -193,3 +193,19 @@ def test_bad_track_round_and_pace(service, user):
         service.create_loop(user, "research-scientist", round_type="distributed_systems")
     with pytest.raises(ValueError):
         service.create_loop(user, "research-engineer", pace=0)
+
+
+def test_interviewer_asks_about_what_is_missing(service, user, bank):
+    q = bank.questions["behavioral-q0"]
+    q["probes"] = [
+        {"text": "How did you fit the batch into memory?", "targets": ["a"]},
+        {"text": "How did you organise your explanation?", "targets": ["b"]},
+    ]
+    loop = service.create_loop(user, "research-engineer", round_type="behavioral", seed=0)
+    assert loop["rounds"][0]["question_id"] == "behavioral-q0"
+    rnd = service.start_next_round(user, loop["id"])
+    view = service.first_answer(user, rnd["id"], "We used gradient accumulation across eight micro-batches.")
+    assert view["probe_asked"] and [p["text"] for p in view["probes"]] == ["How did you organise your explanation?"]
+    view = service.ask_probe(user, rnd["id"])  # everything targeted is asked: the other probe comes next
+    assert view["probe_asked"] and len(view["probes"]) == 2
+    assert not service.ask_probe(user, rnd["id"])["probe_asked"]  # nothing left to ask

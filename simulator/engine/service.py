@@ -242,7 +242,7 @@ class LoopService:
         rnd.probes = probes
 
     def first_answer(self, user_id: int, round_id: int, text: str | None = None) -> dict[str, Any]:
-        """The candidate has given a first answer: save it and reveal the follow-up probes."""
+        """The candidate has given a first answer: save it, and the interviewer asks a follow-up."""
         with unit_of_work(self.sessions) as s:
             rnd = self._round(s, round_id, user_id)
             now = self.clock.now()
@@ -253,8 +253,38 @@ class LoopService:
                     rnd.draft_seq += 1
                     rnd.draft_saved_at = now
                 rnd.first_answer_at = rnd.first_answer_at or now
-                timing.reveal_due_probes(rnd, now)
-            return round_view(rnd, self.bank, now, self._marks(rnd.loop))
+            in_progress = rnd.status == RoundState.IN_PROGRESS
+        return self.ask_probe(user_id, round_id) if in_progress else self.get_round(user_id, round_id)
+
+    def ask_probe(self, user_id: int, round_id: int) -> dict[str, Any]:
+        """Ask the next follow-up aimed at what the answer has not covered (at most a few per round).
+
+        The interviewer may call an LLM, so it runs outside any database transaction. The view's
+        `probe_asked` says whether a new probe appeared."""
+        from simulator.engine import probes
+        from simulator.engine.views import graded_text
+
+        with unit_of_work(self.sessions) as s:
+            rnd = self._round(s, round_id, user_id)
+            self._apply_clock(rnd.loop, self.clock.now())
+            if rnd.status != RoundState.IN_PROGRESS:
+                view = self.get_round(user_id, round_id)
+                view["probe_asked"] = False
+                return view
+            question = self.bank.question(rnd.question_id)
+            rubric = self.bank.rubric(rnd.rubric_id)
+            answer, current = graded_text(rnd), [dict(p) for p in rnd.probes or []]
+        chosen = probes.choose(question, rubric, answer, current)
+        with unit_of_work(self.sessions) as s:
+            rnd = self._round(s, round_id, user_id)
+            now = self.clock.now()
+            self._apply_clock(rnd.loop, now)
+            asked = chosen is not None and rnd.status == RoundState.IN_PROGRESS
+            if asked:
+                rnd.probes = probes.record(rnd.probes or [], chosen, now.isoformat())
+            view = round_view(rnd, self.bank, now, self._marks(rnd.loop))
+            view["probe_asked"] = asked
+            return view
 
     def add_probe(self, user_id: int, round_id: int, text: str, source: str = "interviewer") -> dict[str, Any]:
         """A follow-up asked during the round (e.g. by the LLM interviewer), revealed at once."""

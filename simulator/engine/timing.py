@@ -42,7 +42,7 @@ def due_warnings(rnd: Round, now: datetime, marks: list[float]) -> list[float]:
 
 
 def reveal_due_probes(rnd: Round, now: datetime) -> list[int]:
-    """Reveal probes whose time mark has passed, or all untimed probes after the first answer."""
+    """Reveal probes whose time mark has passed (untimed ones are asked by the interviewer)."""
     if rnd.started_at is None:
         return []
     since_start = (now - as_utc(rnd.started_at)).total_seconds()
@@ -52,7 +52,7 @@ def reveal_due_probes(rnd: Round, now: datetime) -> list[int]:
         if probe.get("revealed_at"):
             continue
         mark = probe.get("reveal_after_s")
-        if (mark is not None and since_start >= mark) or (mark is None and rnd.first_answer_at is not None):
+        if mark is not None and since_start >= mark:
             probe["revealed_at"] = now.isoformat()
             revealed.append(index)
     if revealed:

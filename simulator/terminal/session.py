@@ -83,11 +83,19 @@ class TerminalSession:
         if rv["status"] not in ("in_progress", "paused"):
             return
         rv = self.service.first_answer(self.user_id, round_id)
-        for probe in rv["probes"]:
-            if probe["answer"] or rv["status"] != "in_progress":
-                continue
-            self.echo(f"\nFollow-up: {probe['text']}\n(answer, then '.' on its own line)")
-            rv = self._collect(round_id, [], probe=probe["index"])
+        handled: set[int] = set()
+        while rv["status"] == "in_progress":
+            for probe in rv["probes"]:
+                if probe["index"] in handled or rv["status"] != "in_progress":
+                    continue
+                handled.add(probe["index"])
+                self.echo(f"\nFollow-up: {probe['text']}\n(answer, then '.' on its own line)")
+                rv = self._collect(round_id, probe["answer"].split("\n") if probe["answer"] else [], probe=probe["index"])
+            if rv["status"] != "in_progress":
+                break
+            rv = self.service.ask_probe(self.user_id, round_id)
+            if not rv["probe_asked"] and all(p["index"] in handled for p in rv["probes"]):
+                break
         if rv["status"] in ("in_progress", "paused"):
             rv = self.service.submit(self.user_id, round_id)
             self.echo(f"Submitted round {rv['position'] + 1} with {clock_text(rv['time_left_s'])} left.")
