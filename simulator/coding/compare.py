@@ -52,6 +52,7 @@ def compare(expected: list[np.ndarray], got: list[np.ndarray], rules: list[str] 
             atol: float, inputs: dict[str, Any], with_diff: bool = False) -> Verdict:
     if len(got) != len(expected):
         return Verdict(False, f"returned {len(got)} output(s), expected {len(expected)}")
+    rules = list(rules) * len(expected) if len(rules) == 1 else list(rules)
     for j, (e, g, rule) in enumerate(zip(expected, got, rules)):
         label = f"output {j}" if len(expected) > 1 else "the output"
         ok, want = dtype_ok(rule, g, inputs)

@@ -2,7 +2,7 @@
 
 A problem module defines, as plain module attributes:
   NAME, TITLE, DIFFICULTY, STATEMENT, STARTER, ENTRY (the function the candidate writes),
-  OUTPUTS (names), DTYPES (a rule per output: "float", "int", "bool", "same:<input>" or a dtype name),
+  OUTPUTS (names), DTYPES (one rule for all outputs or one per output: "float", "int", "bool", "same:<input>" or a dtype name),
   RTOL, ATOL, EXAMPLES (visible inputs: dicts of arrays and scalars), HIDDEN ((kind, size) pairs for `inputs`),
   CRITERIA (rubric criteria it feeds), and the functions
   `inputs(rng, **size)` (self-contained: only `np`), `reference(...)` and `wrong(...)`;
@@ -44,8 +44,8 @@ class Problem:
         missing = [a for a in REQUIRED if not hasattr(m, a)]
         if missing:
             raise ProblemError(f"{m.__name__}: missing {', '.join(missing)}")
-        if len(m.DTYPES) != len(m.OUTPUTS):
-            raise ProblemError(f"{m.__name__}: DTYPES and OUTPUTS differ in length")
+        if len(m.DTYPES) not in (1, len(m.OUTPUTS)):
+            raise ProblemError(f"{m.__name__}: give one dtype rule, or one per output")
         for kind, size in m.HIDDEN:
             if kind not in HIDDEN_KINDS or not isinstance(size, dict):
                 raise ProblemError(f"{m.__name__}: bad hidden test {kind!r}")
@@ -75,7 +75,7 @@ class Problem:
 
     @property
     def loop_factor(self) -> float:
-        return float(getattr(self.module, "LOOP_FACTOR", 25.0))
+        return float(getattr(self.module, "LOOP_FACTOR", 40.0))
 
     @property
     def numerical(self) -> bool:

@@ -1,0 +1,80 @@
+"""Beam search over a bigram model given as log-probabilities."""
+import numpy as np
+
+NAME = "beam_search"
+TITLE = "Beam search"
+DIFFICULTY = "medium"
+ENTRY = "beam_search"
+STATEMENT = """\
+Implement beam_search(log_probs, start, steps, beam_width). log_probs is float64 (V, V):
+log_probs[i, j] = log P(next token = j | previous token = i). Starting from the single sequence [start]
+with score 0, for each of `steps` steps extend every sequence in the beam by every token j (score +=
+log_probs[last, j]) and keep the beam_width highest-scoring extensions. Return (tokens, score): the best
+final sequence's generated tokens, int (steps,) (without start), and its total log-probability.
+Sequences can be long: probabilities multiplied over hundreds of steps underflow. Use NumPy only.
+Optimise part: the naive baseline loops over beams and tokens."""
+STARTER = '''import numpy as np
+
+
+def beam_search(log_probs, start, steps, beam_width):
+    """log_probs: (V, V) bigram log-probabilities. Return (tokens (steps,) int, score float)."""
+    raise NotImplementedError
+'''
+OUTPUTS = ("tokens", "score")
+DTYPES = ("int", "float")
+RTOL, ATOL = 1e-9, 1e-9
+CRITERIA = ("correctness", "numerical_care", "efficiency", "code_quality")
+EXAMPLES = [{"log_probs": np.log(np.array([[0.1, 0.6, 0.3], [0.5, 0.1, 0.4], [0.3, 0.3, 0.4]])), "start": 0,
+             "steps": 2, "beam_width": 2}]
+HIDDEN = [("standard", {"v": 8, "steps": 5, "beam": 3}), ("standard", {"v": 20, "steps": 8, "beam": 4}),
+          ("edge", {"v": 5, "steps": 1, "beam": 1}), ("edge", {"v": 4, "steps": 6, "beam": 16}),
+          ("numerical", {"v": 30, "steps": 1200, "beam": 4}), ("large", {"v": 200, "steps": 50, "beam": 8})]
+SPEED = {"size": {"v": 40, "steps": 20, "beam": 4}, "target": 8.0}
+
+
+def inputs(rng, v, steps, beam):
+    z = rng.standard_normal((v, v)) * 2.0
+    z = z - z.max(axis=1, keepdims=True)
+    lp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return {"log_probs": lp, "start": int(rng.integers(0, v)), "steps": steps, "beam_width": beam}
+
+
+def reference(log_probs, start, steps, beam_width):
+    v = log_probs.shape[0]
+    seqs = np.array([[start]])
+    scores = np.zeros(1)
+    for _ in range(steps):
+        cand = (scores[:, None] + log_probs[seqs[:, -1]]).ravel()
+        top = np.argsort(-cand, kind="stable")[:beam_width]
+        seqs = np.concatenate([seqs[top // v], (top % v)[:, None]], axis=1)
+        scores = cand[top]
+    best = int(np.argmax(scores))
+    return seqs[best, 1:], scores[best]
+
+
+def naive(log_probs, start, steps, beam_width):
+    v = log_probs.shape[0]
+    beam = [([start], 0.0)]
+    for _ in range(steps):
+        cand = []
+        for seq, score in beam:
+            for j in range(v):
+                cand.append((seq + [j], score + float(log_probs[seq[-1], j])))
+        cand.sort(key=lambda c: -c[1])
+        beam = cand[:beam_width]
+    best = max(beam, key=lambda c: c[1])
+    return np.array(best[0][1:]), best[1]
+
+
+def wrong(log_probs, start, steps, beam_width):
+    v = log_probs.shape[0]
+    probs = np.exp(log_probs)
+    seqs = np.array([[start]])
+    scores = np.ones(1)
+    for _ in range(steps):
+        cand = (scores[:, None] * probs[seqs[:, -1]]).ravel()
+        top = np.argsort(-cand, kind="stable")[:beam_width]
+        seqs = np.concatenate([seqs[top // v], (top % v)[:, None]], axis=1)
+        scores = cand[top]
+    best = int(np.argmax(scores))
+    return seqs[best, 1:], np.log(scores[best])

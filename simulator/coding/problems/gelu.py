@@ -1,0 +1,49 @@
+"""GELU, tanh approximation."""
+import numpy as np
+
+NAME = "gelu"
+TITLE = "GELU (tanh approximation)"
+DIFFICULTY = "easy"
+ENTRY = "gelu"
+STATEMENT = """\
+Implement gelu(x) elementwise with the tanh approximation:
+0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x**3))), for a float64 array of any shape.
+Use NumPy only. Optimise part: the naive baseline loops over every element with the math module."""
+STARTER = '''import numpy as np
+
+
+def gelu(x):
+    """x: float array of any shape. Return GELU(x) (tanh approximation), same shape."""
+    raise NotImplementedError
+'''
+OUTPUTS = ("y",)
+DTYPES = ("float",)
+RTOL, ATOL = 1e-9, 1e-12
+CRITERIA = ("correctness", "efficiency", "code_quality")
+EXAMPLES = [{"x": np.array([-2.0, -0.5, 0.0, 0.5, 2.0])}]
+HIDDEN = [("standard", {"shape": (8, 10)}), ("standard", {"shape": (3, 4, 5)}), ("edge", {"shape": (1,)}),
+          ("edge", {"shape": (0, 3)}), ("large", {"shape": (500, 500)})]
+SPEED = {"size": {"shape": (100, 200)}, "target": 20.0}
+
+
+def inputs(rng, shape):
+    return {"x": rng.standard_normal(shape) * 3}
+
+
+def reference(x):
+    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x ** 3)))
+
+
+def naive(x):
+    import math
+    flat = x.ravel()
+    out = np.empty_like(flat)
+    c = math.sqrt(2.0 / math.pi)
+    for i in range(flat.size):
+        v = float(flat[i])
+        out[i] = 0.5 * v * (1.0 + math.tanh(c * (v + 0.044715 * v ** 3)))
+    return out.reshape(x.shape)
+
+
+def wrong(x):
+    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x ** 2)))
