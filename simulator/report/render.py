@@ -13,7 +13,7 @@ def _minutes(seconds: float | None) -> str:
 
 
 def _level(level: int | None) -> str:
-    return "pending" if level is None else f"{level}/5"
+    return "not rated" if level is None else f"{level}/5"
 
 
 def to_json(card: dict[str, Any]) -> str:

@@ -109,6 +109,7 @@ class TerminalSession:
 
     def _collect(self, round_id: int, lines: list[str], probe: int | None) -> dict[str, Any]:
         """Read lines until '.', the deadline, or :q; autosave after every line."""
+        prompt = True
         while True:
             view = self.service.tick(self.user_id, self.loop_id)
             rv = next(r for r in view["rounds"] if r["id"] == round_id)
@@ -117,13 +118,17 @@ class TerminalSession:
             if rv["status"] not in ("in_progress", "paused"):
                 self.echo("\nTime is up: your last saved answer was submitted.")
                 return rv
-            if self.tty:
+            if self.tty:  # a live countdown in the window title, and the time left before each new line
                 sys.stdout.write(f"\x1b]0;mockloop {clock_text(rv['time_left_s'])} left\x07")
+                if prompt:
+                    sys.stdout.write(click.style(f"[{clock_text(rv['time_left_s'])}] ", dim=True))
+                    prompt = False
                 sys.stdout.flush()
             try:
                 line = self.reader.get(self.poll_s)
             except queue.Empty:
                 continue
+            prompt = True
             if line is None:
                 raise Quit
             command = line.strip()
