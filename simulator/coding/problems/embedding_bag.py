@@ -28,7 +28,7 @@ HIDDEN = [("standard", {"v": 20, "d": 4, "b": 6, "mode": "sum"}), ("standard", {
           ("edge", {"v": 10, "d": 3, "b": 8, "mode": "sum", "empty": True}),
           ("edge", {"v": 10, "d": 3, "b": 8, "mode": "mean", "empty": True}),
           ("large", {"v": 5000, "d": 32, "b": 3000, "mode": "mean"})]
-SPEED = {"size": {"v": 500, "d": 16, "b": 200, "mode": "mean"}, "target": 5.0}
+SPEED = {"size": {"v": 500, "d": 16, "b": 200, "mode": "mean"}, "target": 3.0}
 
 
 def inputs(rng, v, d, b, mode, empty=False):

@@ -28,7 +28,7 @@ EXAMPLES = [{"X": np.array([[2.0, 0.0], [-2.0, 0.0], [0.0, 1.0], [0.0, -1.0]]), 
 HIDDEN = [("standard", {"n": 200, "d": 5, "k": 2}), ("standard", {"n": 300, "d": 8, "k": 3}),
           ("edge", {"n": 50, "d": 3, "k": 1}), ("edge", {"n": 100, "d": 4, "k": 4}),
           ("large", {"n": 20000, "d": 64, "k": 3})]
-SPEED = {"size": {"n": 800, "d": 24, "k": 2}, "target": 5.0}
+SPEED = {"size": {"n": 3000, "d": 24, "k": 2}, "target": 3.0}
 
 
 def inputs(rng, n, d, k):

@@ -26,7 +26,7 @@ EXAMPLES = [{"x": np.array([[1.0, 0.0, 1.0, 0.0], [1.0, 0.0, 1.0, 0.0]]), "posit
              "base": 10000.0}]
 HIDDEN = [("standard", {"shape": (6, 8)}), ("standard", {"shape": (2, 3, 5, 16)}), ("edge", {"shape": (1, 2)}),
           ("edge", {"shape": (4, 6), "offset": 100000}), ("large", {"shape": (8, 512, 128)})]
-SPEED = {"size": {"shape": (64, 32)}, "target": 10.0}
+SPEED = {"size": {"shape": (128, 64)}, "target": 8.0}
 
 
 def inputs(rng, shape, offset=0):
