@@ -122,3 +122,12 @@ def test_help_imports_no_heavy_library():
     assert "click" in loaded
     for heavy in ("sqlalchemy", "jsonschema", "flask", "numpy", "openai", "alembic"):
         assert heavy not in loaded, f"{heavy} is imported by mockloop --help"
+
+
+def test_every_command_is_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "make run" in readme and "make test" in readme
+    missing = [name for name in COMMANDS if f"mockloop {name}" not in readme]
+    assert missing == []
