@@ -105,7 +105,7 @@ def _expected(problem: Problem, inputs: dict[str, Any], timed: bool) -> tuple[li
     return flat_outputs(result), best
 
 
-def build_job(problem: Problem, source: str, cases, *, mode: str, speed: dict | None) -> bytes:
+def build_job(problem: Problem, source: str, cases, *, mode: str, speed: dict | None, timeout_s: float) -> bytes:
     from simulator.coding.sandboxed import wire
 
     arrays: dict[str, np.ndarray] = {}
@@ -113,9 +113,9 @@ def build_job(problem: Problem, source: str, cases, *, mode: str, speed: dict | 
     for i, (_, inputs) in enumerate(cases):
         a, params = wire.split_inputs(inputs)
         arrays.update({f"t{i}.{k}": v for k, v in a.items()})
-        tests.append({"params": params, "timeout_s": problem.timeout_s})
+        tests.append({"params": params, "timeout_s": timeout_s})
     job = {"entry": problem.ENTRY, "source": source, "tests": tests, "mode": mode, "speed": speed,
-           "total_timeout_s": problem.timeout_s * 2 + 0.5 * len(tests)}
+           "total_timeout_s": timeout_s * 2 + 0.25 * len(tests)}
     return wire.pack(job, arrays)
 
 
@@ -144,8 +144,12 @@ def _sandbox_failure(res) -> tuple[str, str]:
 
 
 def judge(problem: Problem, source: str, *, optimise: bool = False, visible_only: bool = False,
-          seed: int | None = None, limits=None, mode: str | None = None, speed_options: dict | None = None) -> Report:
-    """Run `source` against the problem's tests (and speed part) in the sandbox; compare here."""
+          seed: int | None = None, limits=None, mode: str | None = None, speed_options: dict | None = None,
+          test_timeout_s: float | None = None) -> Report:
+    """Run `source` against the problem's tests (and speed part) in the sandbox; compare here.
+
+    `test_timeout_s` overrides the problem's per-test time limit (tests use short ones).
+    """
     from simulator.sandbox import Limits, probe, run
 
     started = time.monotonic()
@@ -155,8 +159,9 @@ def judge(problem: Problem, source: str, *, optimise: bool = False, visible_only
     cases = make_cases(problem, seed, visible_only)
     expected = [_expected(problem, inputs, kind == "large") for kind, inputs in cases]
     speed_job = spec(problem, **(speed_options or {})) if optimise and problem.optimise else None
-    job = build_job(problem, source, cases, mode=mode, speed=speed_job)
-    budget = problem.timeout_s * 2 + 0.5 * len(cases) + 5
+    timeout_s = test_timeout_s or problem.timeout_s
+    job = build_job(problem, source, cases, mode=mode, speed=speed_job, timeout_s=timeout_s)
+    budget = timeout_s * 2 + 0.25 * len(cases) + 5
     if speed_job:
         budget += speed_job["budget_s"] * 3 + 20
     limits = limits or Limits(wall_s=budget, cpu_s=int(budget) + 5)
