@@ -209,3 +209,18 @@ def test_interviewer_asks_about_what_is_missing(service, user, bank):
     view = service.ask_probe(user, rnd["id"])  # everything targeted is asked: the other probe comes next
     assert view["probe_asked"] and len(view["probes"]) == 2
     assert not service.ask_probe(user, rnd["id"])["probe_asked"]  # nothing left to ask
+
+
+def test_submitting_a_paused_round_closes_the_pause_and_counts_only_answering_time(service, user, clock):
+    loop = drill(service, user, mode="practice")
+    rnd = service.start_next_round(user, loop["id"])
+    clock.advance(100)
+    service.save_draft(user, rnd["id"], "an answer")
+    service.pause(user, rnd["id"])
+    clock.advance(3600)  # far past the original deadline, but the clock is stopped
+    done = service.submit(user, rnd["id"])
+    assert done["status"] == "submitted" and done["flags"] == [] and done["late_by_s"] is None
+    assert done["pauses"][0]["seconds"] == 3600
+    assert done["time_used_s"] == 100
+    assert service.get_loop(user, loop["id"])["status"] == "complete"
+

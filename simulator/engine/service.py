@@ -134,10 +134,11 @@ class LoopService:
 
     def _finish_round(self, loop: Loop, rnd: Round, at: datetime, text: str, *, auto: bool) -> None:
         _set(rnd, ROUND_TRANSITIONS, RoundState.SUBMITTED)
+        if rnd.paused_at is not None:  # submitted while paused: the pause ends here
+            self._close_pause(rnd, at)
         rnd.answer = text
         rnd.submitted_at = at
         rnd.auto_submitted = auto
-        rnd.paused_at = None
         last = all(r.status in (RoundState.SUBMITTED, RoundState.GRADED) for r in loop.rounds)
         _set(loop, LOOP_TRANSITIONS, LoopState.COMPLETE if last else LoopState.ROUND_SUBMITTED)
         if last:
@@ -354,15 +355,20 @@ class LoopService:
             now = self.clock.now()
             if rnd.status != RoundState.PAUSED:
                 raise ValueError(f"round {rnd.position + 1} is not paused")
-            paused_for = (now - as_utc(rnd.paused_at)).total_seconds()
             _set(rnd, ROUND_TRANSITIONS, RoundState.IN_PROGRESS)
             _set(loop, LOOP_TRANSITIONS, LoopState.ROUND_IN_PROGRESS)
-            rnd.deadline = timing.shift(rnd.deadline, paused_for)
-            rnd.paused_at = None
-            pauses = [dict(p) for p in rnd.pauses or []]
-            pauses[-1]["seconds"] = round(paused_for, 3)
-            rnd.pauses = pauses
+            self._close_pause(rnd, now)
             return round_view(rnd, self.bank, now, self._marks(loop))
+
+    @staticmethod
+    def _close_pause(rnd: Round, now: datetime) -> None:
+        """Record how long the open pause lasted and push the deadline back by as much."""
+        paused_for = (now - as_utc(rnd.paused_at)).total_seconds()
+        rnd.deadline = timing.shift(rnd.deadline, paused_for)
+        rnd.paused_at = None
+        pauses = [dict(p) for p in rnd.pauses or []]
+        pauses[-1]["seconds"] = round(paused_for, 3)
+        rnd.pauses = pauses
 
     # ---- grading -----------------------------------------------------------------------
     def grade(self, user_id: int, loop_id: int, grader: str = "auto") -> dict[str, Any]:
