@@ -224,3 +224,14 @@ def test_submitting_a_paused_round_closes_the_pause_and_counts_only_answering_ti
     assert done["time_used_s"] == 100
     assert service.get_loop(user, loop["id"])["status"] == "complete"
 
+
+def test_next_round_cannot_start_while_one_is_paused(service, user, clock):
+    loop = service.create_loop(user, "research-engineer", seed=3, mode="practice")
+    first = service.start_next_round(user, loop["id"])
+    service.pause(user, first["id"])
+    with pytest.raises(InvalidTransition):
+        service.start_next_round(user, loop["id"])
+    view = service.get_loop(user, loop["id"])
+    assert [r["status"] for r in view["rounds"][:2]] == ["paused", "pending"]
+    assert view["status"] == "paused"
+

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from simulator.bank import Bank
 from simulator.clock import Clock, SystemClock, as_utc
 from simulator.engine import timing
-from simulator.engine.states import LOOP_TRANSITIONS, ROUND_TRANSITIONS, LoopState, RoundState, check
+from simulator.engine.states import LOOP_TRANSITIONS, ROUND_TRANSITIONS, InvalidTransition, LoopState, RoundState, check
 from simulator.engine.views import loop_view, round_view
 from simulator.selection import plan_loop
 from simulator.storage.db import unit_of_work
@@ -191,6 +191,9 @@ class LoopService:
             pending = [r for r in loop.rounds if r.status == RoundState.PENDING]
             if not pending:
                 raise ValueError(f"loop {loop_id} has no round left to start")
+            busy = [r for r in loop.rounds if r.status in (RoundState.IN_PROGRESS, RoundState.PAUSED)]
+            if busy:  # the loop table lets a paused loop resume, but only its own round
+                raise InvalidTransition(f"round {busy[0].position + 1} is {busy[0].status.replace('_', ' ')}; finish it first")
             _set(loop, LOOP_TRANSITIONS, LoopState.ROUND_IN_PROGRESS)
             rnd = pending[0]
             _set(rnd, ROUND_TRANSITIONS, RoundState.IN_PROGRESS)
