@@ -235,3 +235,14 @@ def test_next_round_cannot_start_while_one_is_paused(service, user, clock):
     assert [r["status"] for r in view["rounds"][:2]] == ["paused", "pending"]
     assert view["status"] == "paused"
 
+
+def test_timed_probe_mark_counts_answering_time_not_pauses(service, user, clock):
+    loop = drill(service, user, mode="practice")
+    rnd = service.start_next_round(user, loop["id"])
+    clock.advance(60)
+    service.pause(user, rnd["id"])
+    clock.advance(600)
+    service.unpause(user, rnd["id"])
+    assert service.get_round(user, rnd["id"])["probes"] == []  # 1 minute answered, the mark is at 5
+    clock.advance(240)
+    assert [p["index"] for p in service.get_round(user, rnd["id"])["probes"]] == [1]

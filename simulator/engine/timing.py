@@ -42,10 +42,11 @@ def due_warnings(rnd: Round, now: datetime, marks: list[float]) -> list[float]:
 
 
 def reveal_due_probes(rnd: Round, now: datetime) -> list[int]:
-    """Reveal probes whose time mark has passed (untimed ones are asked by the interviewer)."""
+    """Reveal probes whose time mark (in answering time, pauses excluded) has passed; untimed
+    ones are asked by the interviewer."""
     if rnd.started_at is None:
         return []
-    since_start = (now - as_utc(rnd.started_at)).total_seconds()
+    since_start = elapsed(rnd, now)
     revealed = []
     probes: list[dict[str, Any]] = [dict(p) for p in rnd.probes or []]
     for index, probe in enumerate(probes):
