@@ -3,6 +3,7 @@ until that round's eligible bank is exhausted."""
 from __future__ import annotations
 
 import random
+from collections import Counter
 from typing import Any, Iterable
 
 from simulator.bank import Bank
@@ -46,22 +47,23 @@ def choose(
     seed: int | str,
     seen: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
-    """`count` distinct questions from `pool`, unseen ones first, reproducible for a seed.
+    """`count` distinct questions from `pool`, the least-seen first, reproducible for a seed.
 
-    When the unseen questions run out, the cycle starts again over the whole
-    pool (still without repeating within this call where the pool allows).
+    `seen` is the candidate's history, one id per time the question was asked
+    (a set counts each once). Questions never asked come first; once every
+    question has been asked, the next cycle again takes each once before any
+    is asked a third time, and so on.
     """
     if not pool:
         return []
-    seen = set(seen)
+    times = Counter(seen)
     rng = random.Random(f"mockloop:{seed}")
-    unseen = [q for q in pool if q["id"] not in seen]
-    rng.shuffle(unseen)
-    picked = unseen[:count]
-    if len(picked) < count:
-        rest = [q for q in pool if q not in picked]
-        rng.shuffle(rest)
-        picked += rest[: count - len(picked)]
+    order: list[dict[str, Any]] = []
+    for n in sorted({times[q["id"]] for q in pool}):
+        tier = [q for q in pool if times[q["id"]] == n]
+        rng.shuffle(tier)
+        order += tier
+    picked = order[:count]
     while len(picked) < count:  # the pool is smaller than the count: repeats are unavoidable
         picked.append(rng.choice(pool))
     return picked
@@ -85,7 +87,7 @@ def plan_loop(
             raise LookupError(f"track {track_id!r} has no {only_round!r} round (it has: {known})")
         specs = [dict(specs[0], count=1)]
     plan = []
-    seen = set(seen)
+    seen = Counter(seen)
     for spec in specs:
         pool = eligible(bank, spec["round"], track=track_id, difficulty=spec.get("difficulty"), topics=spec.get("topics"))
         if not pool:  # filters too narrow for this bank: fall back to the round's track questions
@@ -93,6 +95,6 @@ def plan_loop(
         if not pool:
             raise LookupError(f"no {spec['round']} questions for track {track_id!r} in the bank")
         for q in choose(pool, spec["count"], seed=f"{seed}:{spec['round']}", seen=seen):
-            seen.add(q["id"])
+            seen[q["id"]] += 1
             plan.append((spec, q))
     return plan

@@ -55,3 +55,18 @@ def test_candidate_history_avoids_repeats(service, user):
         qid = loop["rounds"][0]["question_id"]
         assert qid not in seen_before
         seen_before.add(qid)
+
+
+def test_after_exhaustion_the_next_cycle_does_not_repeat_either(bank):
+    pool = eligible(bank, "behavioral")
+    history = ids(pool)  # the first cycle is done: every question seen once
+    for i in range(len(pool)):
+        q = choose(pool, 1, seed=100 + i, seen=history)[0]
+        assert history.count(q["id"]) == 1, f"{q['id']} repeated before the second cycle was complete"
+        history.append(q["id"])
+
+
+def test_candidate_history_cycles_through_the_bank(service, user):
+    drawn = [service.create_loop(user, "research-engineer", round_type="behavioral", seed=n)["rounds"][0]["question_id"]
+             for n in range(12)]
+    assert [len(set(drawn[i:i + 4])) for i in (0, 4, 8)] == [4, 4, 4]  # each cycle covers the whole bank

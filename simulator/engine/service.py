@@ -59,9 +59,9 @@ class LoopService:
             s.flush()
         return user
 
-    def seen_questions(self, s: Session, user_id: int) -> set[str]:
-        rows = s.scalars(select(Round.question_id).join(Loop).where(Loop.user_id == user_id))
-        return set(rows)
+    def seen_questions(self, s: Session, user_id: int) -> list[str]:
+        """The candidate's question history, one id per time it was asked."""
+        return list(s.scalars(select(Round.question_id).join(Loop).where(Loop.user_id == user_id)))
 
     # ---- loading with ownership ---------------------------------------------------------
     def _loop(self, s: Session, loop_id: int, user_id: int) -> Loop:
