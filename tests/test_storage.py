@@ -71,3 +71,77 @@ def test_tables_without_migration_record_are_refused(tmp_path):
     with pytest.raises(StorageError, match="no migration record"):
         open_database(f"sqlite:///{path}")
     assert inspect(make_engine(f"sqlite:///{path}")).get_table_names() == ["loops"]
+
+
+def test_concurrent_autosaves_neither_lock_nor_lose_updates(tmp_path, bank):
+    """Threads autosave at once through one engine (as the web app's threads do): no "database is
+    locked", and the draft with the highest sequence number wins (no lost update)."""
+    import threading
+
+    service = LoopService(open_database(f"sqlite:///{tmp_path / 'c.sqlite3'}"), bank, FakeClock())
+    users = [service.ensure_user(f"u{i}") for i in range(4)]
+    rounds = []
+    for u in users:
+        loop = service.create_loop(u, "research-engineer", round_type="behavioral", seed=1)
+        rounds.append((u, service.start_next_round(u, loop["id"])["id"]))
+    errors: list[BaseException] = []
+
+    def autosave(user_id: int, round_id: int, first: int) -> None:
+        try:
+            for seq in range(first, 240, 4):
+                service.save_draft(user_id, round_id, f"draft {seq}", seq=seq)
+                service.tick(user_id, service.get_round(user_id, round_id)["loop_id"])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=autosave, args=(u, r, first)) for u, r in rounds for first in (1, 2, 3, 4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for u, r in rounds:
+        view = service.get_round(u, r)
+        assert (view["draft_seq"], view["draft"]) == (239, "draft 239")
+
+
+class LockProbeGrader:
+    """Records whether the database could be written while it graded (an LLM grader takes seconds)."""
+
+    name, kind, version = "lock-probe-test", "keyword", "1"
+
+    def __init__(self):
+        self.path = None
+        self.locked: list[bool] = []
+
+    def grade(self, question, rubric, answer, *, track=None):
+        from simulator.scoring import empty_grade
+
+        con = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("ROLLBACK")
+            self.locked.append(False)
+        except sqlite3.OperationalError:
+            self.locked.append(True)
+        finally:
+            con.close()
+        grade = empty_grade(self, question, rubric)
+        grade["criteria"][0]["level"] = 3
+        return grade
+
+
+def test_grading_does_not_hold_the_database(tmp_path, bank):
+    from simulator.graders.base import registry
+
+    probe = registry.get("lock-probe-test") if "lock-probe-test" in registry.names() else registry.register(LockProbeGrader())
+    probe.path, probe.locked = tmp_path / "g.sqlite3", []
+    clock = FakeClock()
+    service = LoopService(open_database(f"sqlite:///{probe.path}"), bank, clock)
+    user = service.ensure_user()
+    loop = service.create_loop(user, "research-engineer", round_type="behavioral", seed=1)
+    rnd = service.start_next_round(user, loop["id"])
+    service.submit(user, rnd["id"], "an answer")
+    graded = service.grade(user, loop["id"], "lock-probe-test")
+    assert probe.locked == [False]
+    assert graded["status"] == "graded" and graded["rounds"][0]["grades"][0]["grader"]["name"] == "lock-probe-test"

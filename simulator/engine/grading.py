@@ -71,12 +71,22 @@ def finalise_scores(loop: Loop, bank: Bank) -> None:
     loop.band = band["id"] if band else None
 
 
-def grade_loop(loop: Loop, bank: Bank, now, grader: str = "auto") -> None:
-    """Grade every submitted round, then the loop. The loop must be complete (or already graded)."""
+def check_gradable(loop: Loop) -> None:
     if loop.status not in (LoopState.COMPLETE, LoopState.GRADED):
         raise ValueError(f"loop {loop.id} is {loop.status.replace('_', ' ')}; finish it before grading")
+
+
+def grade_rounds(loop: Loop, bank: Bank, grader: str = "auto") -> dict[int, dict[str, Any]]:
+    """Round id -> its Grade. Graders may call an LLM or run code: keep this outside any transaction."""
+    check_gradable(loop)
+    return {rnd.id: grade_round(rnd, bank, loop.track, grader) for rnd in loop.rounds}
+
+
+def record_grades(loop: Loop, grades: dict[int, dict[str, Any]], bank: Bank, now) -> None:
+    """Store each round's Grade, then score the loop (graded once every round has a real grade)."""
+    check_gradable(loop)
     for rnd in loop.rounds:
-        grade = grade_round(rnd, bank, loop.track, grader)
+        grade = grades[rnd.id]
         rnd.grades.append(GradeRecord(
             kind=grade["grader"]["kind"], grader_name=grade["grader"]["name"], score=grade.get("score"),
             payload=grade, created_at=now,

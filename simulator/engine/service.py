@@ -18,7 +18,7 @@ from simulator.bank import Bank
 from simulator.clock import Clock, SystemClock, as_utc
 from simulator.engine import timing
 from simulator.engine.states import LOOP_TRANSITIONS, ROUND_TRANSITIONS, InvalidTransition, LoopState, RoundState, check
-from simulator.engine.views import loop_view, round_view
+from simulator.engine.views import graded_text, loop_view, round_view
 from simulator.selection import plan_loop
 from simulator.storage.db import unit_of_work
 from simulator.storage.models import Loop, Round, User
@@ -266,7 +266,6 @@ class LoopService:
         The interviewer may call an LLM, so it runs outside any database transaction. The view's
         `probe_asked` says whether a new probe appeared."""
         from simulator.engine import probes
-        from simulator.engine.views import graded_text
 
         with unit_of_work(self.sessions) as s:
             rnd = self._round(s, round_id, user_id)
@@ -375,12 +374,20 @@ class LoopService:
 
     # ---- grading -----------------------------------------------------------------------
     def grade(self, user_id: int, loop_id: int, grader: str = "auto") -> dict[str, Any]:
-        from simulator.engine.grading import grade_loop
+        """Grade every round, then the loop. The graders (an LLM, the sandbox) run between two
+        short transactions, never while the database is held."""
+        from simulator.engine.grading import grade_rounds, record_grades
 
         with unit_of_work(self.sessions) as s:
             loop = self._loop(s, loop_id, user_id)
+            self._apply_clock(loop, self.clock.now())
+            graded_texts = {rnd.id: graded_text(rnd) for rnd in loop.rounds}
+        grades = grade_rounds(loop, self.bank, grader)
+        with unit_of_work(self.sessions) as s:
+            loop = self._loop(s, loop_id, user_id)
+            if {rnd.id: graded_text(rnd) for rnd in loop.rounds} != graded_texts:
+                raise ValueError(f"loop {loop_id} changed while it was being graded (a late answer?); grade it again")
             now = self.clock.now()
-            self._apply_clock(loop, now)
-            grade_loop(loop, self.bank, now, grader)
+            record_grades(loop, grades, self.bank, now)
             s.flush()
             return self._view(loop, now)

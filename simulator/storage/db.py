@@ -29,6 +29,7 @@ def make_engine(url: str) -> Engine:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
         else:
             engine = create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
@@ -42,11 +43,24 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite would BEGIN only before the first INSERT/UPDATE, so the reads of a
+    # read-modify-write ran outside its transaction; _sqlite_begin issues BEGIN instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+WRITE = "mockloop_write"  # execution option: this transaction will write
+
+
+def _sqlite_begin(conn) -> None:
+    """A unit of work takes the write lock up front (BEGIN IMMEDIATE, waiting out the busy
+    timeout), so two writers serialise instead of one failing with "database is locked" or
+    overwriting what the other wrote after it read."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def alembic_config(engine: Engine):
@@ -95,9 +109,11 @@ def open_database(url: str, *, migrate: bool = True) -> sessionmaker[Session]:
 
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
+    """A session that commits on success and rolls back on any error; on SQLite it holds
+    the write lock from the start (every engine action may write what the clock did)."""
     session = factory()
     try:
+        session.connection(execution_options={WRITE: True})
         yield session
         session.commit()
     except Exception:
