@@ -33,6 +33,8 @@ STATUSES = ("pass", "wrong_answer", "error", "timeout", "memory_limit")
 
 @dataclass
 class TestResult:
+    __test__ = False  # not a pytest test class
+
     id: int
     kind: str  # visible, standard, edge, numerical, large
     status: str  # one of STATUSES
