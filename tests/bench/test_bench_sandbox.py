@@ -1,0 +1,81 @@
+"""Sandbox overhead against a plain subprocess in the same run, and end-to-end grading time.
+
+Run with `make bench` (pytest-benchmark). Targets: under 150 ms median extra per run; under 1 s to grade a
+problem end to end without an optimise part. The figures are printed; the asserts are loose (2x) because
+other work shares the machine.
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from sandbox_support import require_bwrap  # noqa: E402
+
+pytestmark = [pytest.mark.bench, pytest.mark.sandbox]
+SCRIPT = "import numpy\n"
+
+
+def _median_ms(fn, n=10):
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def test_bench_sandbox_overhead_vs_plain_subprocess(benchmark):
+    require_bwrap()
+    from simulator.sandbox import Limits, run
+
+    def plain():
+        subprocess.run(["/usr/bin/python3", "-I", "-c", SCRIPT], check=True, env={"OPENBLAS_NUM_THREADS": "1"})
+
+    def sandboxed():
+        res = run({"main.py": SCRIPT}, "main.py", limits=Limits(wall_s=10))
+        assert res.status == "ok"
+
+    sandboxed()  # the probe and the seccomp filter are built once per process
+    plain_ms, sandbox_ms = [], []
+    for _ in range(10):  # interleaved, so both see the same load
+        plain_ms.append(_median_ms(plain, 1))
+        sandbox_ms.append(_median_ms(sandboxed, 1))
+    extra = statistics.median(s - p for s, p in zip(sandbox_ms, plain_ms))
+    benchmark.extra_info.update(plain_ms=statistics.median(plain_ms), sandbox_ms=statistics.median(sandbox_ms),
+                                extra_ms=extra)
+    print(json.dumps({"plain_ms": round(statistics.median(plain_ms), 1),
+                      "sandbox_ms": round(statistics.median(sandbox_ms), 1), "extra_ms": round(extra, 1)}))
+    benchmark.pedantic(sandboxed, rounds=5, iterations=1)
+    assert extra < 300  # target 150 ms
+
+
+def test_bench_grade_end_to_end(benchmark):
+    require_bwrap()
+    from simulator import coding
+    from simulator.coding.judge import judge
+
+    p = coding.get("softmax")
+    src = p.source_of("reference")
+    judge(p, src)
+    result = benchmark.pedantic(lambda: judge(p, src), rounds=5, iterations=1)
+    assert result.passed == len(result.tests)
+    if benchmark.enabled:
+        assert benchmark.stats.stats.median < 2.0  # target 1 s
+
+
+def test_bench_grade_with_optimise_part(benchmark):
+    require_bwrap()
+    from simulator import coding
+    from simulator.coding.judge import judge
+
+    p = coding.get("softmax")
+    result = benchmark.pedantic(lambda: judge(p, p.source_of("reference"), optimise=True), rounds=2, iterations=1)
+    benchmark.extra_info["speed_ratio"] = result.speed.ratio
+    assert result.speed.status == "ok"
