@@ -246,3 +246,12 @@ def test_timed_probe_mark_counts_answering_time_not_pauses(service, user, clock)
     assert service.get_round(user, rnd["id"])["probes"] == []  # 1 minute answered, the mark is at 5
     clock.advance(240)
     assert [p["index"] for p in service.get_round(user, rnd["id"])["probes"]] == [1]
+
+
+def test_asking_a_probe_after_the_deadline_returns_the_submitted_round(service, user, clock):
+    loop = drill(service, user)
+    rnd = service.start_next_round(user, loop["id"])
+    service.save_draft(user, rnd["id"], "in time")
+    clock.advance(601)
+    view = service.ask_probe(user, rnd["id"])
+    assert view["status"] == "submitted" and view["probe_asked"] is False and view["answer"] == "in time"

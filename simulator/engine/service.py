@@ -269,9 +269,10 @@ class LoopService:
 
         with unit_of_work(self.sessions) as s:
             rnd = self._round(s, round_id, user_id)
-            self._apply_clock(rnd.loop, self.clock.now())
+            now = self.clock.now()
+            self._apply_clock(rnd.loop, now)
             if rnd.status != RoundState.IN_PROGRESS:
-                view = self.get_round(user_id, round_id)
+                view = round_view(rnd, self.bank, now, self._marks(rnd.loop))
                 view["probe_asked"] = False
                 return view
             question = self.bank.question(rnd.question_id)
