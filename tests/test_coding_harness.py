@@ -110,7 +110,7 @@ def test_timeout_and_memory_limit_statuses():
     loop = judge(SOFTMAX, attack("while True:\n    pass"), visible_only=True, test_timeout_s=0.5)
     assert [t.status for t in loop.tests] == ["timeout", "timeout"]
     assert loop.wall_s < 6
-    bomb = judge(SOFTMAX, attack("blocks = [np.ones(10**8) for _ in range(100)]\nreturn x"), visible_only=True)
+    bomb = judge(SOFTMAX, attack("blocks = [np.empty(10**8) for _ in range(100)]\nreturn x"), visible_only=True)
     assert [t.status for t in bomb.tests] == ["memory_limit", "memory_limit"]
 
 
