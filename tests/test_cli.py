@@ -131,3 +131,45 @@ def test_every_command_is_in_the_readme():
     assert "make run" in readme and "make test" in readme
     missing = [name for name in COMMANDS if f"mockloop {name}" not in readme]
     assert missing == []
+
+
+def test_corrupt_database_and_unusable_data_folder_exit_2_without_traceback(runner, monkeypatch, tmp_path):
+    path = tmp_path / "data" / "mockloop.sqlite3"
+    runner.invoke(main, ["run", "--track", "research-engineer", "--round", "behavioral", "--seed", "1"], input="\n:q\n")
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'loops'").fetchone()[0]
+    page = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page:root * page] = b"\xff" * page
+    path.write_bytes(bytes(data))
+    for args in (["report", "1"], ["resume"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "malformed" in result.output and isinstance(result.exception, SystemExit)  # no traceback
+
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("x")
+    monkeypatch.setenv("MOCKLOOP_DATA_DIR", str(not_a_folder))
+    result = runner.invoke(main, ["report", "1"])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert f"cannot use data folder {not_a_folder}" in result.output
+
+
+def test_visible_examples_summary_names_each_example():
+    from simulator.coding.visible import summary
+
+    text = summary({"passed": 1, "total": 2, "weaker_sandbox": True, "examples": [
+        {"id": "0", "status": "pass", "message": ""},
+        {"id": "1", "status": "wrong_answer", "message": "the output has nan values", "diff": "got nan\nexpected 0.3"},
+    ]})
+    assert text.splitlines() == [
+        "[visible examples: 1/2 passed, weaker fallback sandbox]",
+        "  0: pass",
+        "  1: wrong_answer - the output has nan values",
+        "    got nan",
+        "    expected 0.3",
+    ]

@@ -183,10 +183,6 @@ class TerminalSession:
         if rv["round"] != "ml_coding":
             self.echo("[:r runs code; this is not an ML-coding round]")
             return
-        try:
-            from simulator.coding.visible import run_visible_summary
-        except ImportError:
-            self.echo("[running examples is not available in this build]")
-            return
-        question = self.service.bank.question(rv["question_id"])
-        self.echo(run_visible_summary(question, code))
+        from simulator.coding.visible import run_visible_summary
+
+        self.echo(run_visible_summary(self.service.bank.question(rv["question_id"]), code))
