@@ -6,9 +6,13 @@
 
 Input is a targets x raters matrix. Rows with a missing rating are dropped
 (listwise deletion) and the number used is reported; raters with no rating at
-all are dropped first. Confidence intervals are the exact F-based intervals of
-McGraw & Wong (Satterthwaite degrees of freedom for the absolute forms), with
-the F quantile computed by `fdist` (no scipy).
+all are dropped first. When listwise deletion leaves fewer than `min_units`
+targets (the usual case when many graders each grade a few answers), the ICC
+is computed on the largest complete block instead: a set of raters who all
+rated the same targets, found greedily (`complete_block`); the raters and the
+number of targets used are reported (`design`, `raters`). Confidence intervals
+are the exact F-based intervals of McGraw & Wong (Satterthwaite degrees of
+freedom for the absolute forms), with the F quantile computed by `fdist` (no scipy).
 """
 from __future__ import annotations
 
@@ -70,17 +74,83 @@ def _spearman_brown(r: float, k: int) -> float:
     return k * r / (1.0 + (k - 1) * r)
 
 
-def icc(data: Any, *, ci: float = 0.95) -> dict[str, Estimate]:
-    """All six forms for a targets x raters matrix (NaN = missing), keyed by FORMS."""
+def complete_block(present: Any, min_units: int = 2, *, seeds: int = 20) -> tuple[list[int], list[int]]:
+    """Raters and targets of a large complete block in a targets x raters presence matrix.
+
+    Greedy: start from each of the `seeds` rater pairs sharing the most
+    targets, add the rater that keeps the most shared targets, and stop when
+    fewer than `min_units` would remain. Among the blocks seen, return the one
+    with the most ratings (targets x raters), ties to more targets; blocks with
+    at least `min_units` targets beat smaller ones. ([], []) when no two raters
+    share a target.
+    """
+    p = np.asarray(present, dtype=bool)
+    n_raters = p.shape[1]
+    if n_raters < 2:
+        return [], []
+    shared = p.T.astype(np.int64) @ p.astype(np.int64)
+    i, j = np.triu_indices(n_raters, 1)
+    order = np.lexsort((j, i, -shared[i, j]))[:seeds]
+    best: tuple[tuple[bool, int, int], list[int], np.ndarray] | None = None
+    for a, b in zip(i[order], j[order]):
+        rows = p[:, a] & p[:, b]
+        raters = [int(a), int(b)]
+        while True:
+            n = int(rows.sum())
+            if n == 0:
+                break
+            key = (n >= min_units, n * len(raters), n)
+            if best is None or key > best[0]:
+                best = (key, list(raters), rows.copy())
+            if len(raters) == n_raters:
+                break
+            counts = p[rows].sum(axis=0).astype(float)
+            counts[raters] = -1
+            nxt = int(np.argmax(counts))
+            if counts[nxt] < min_units:
+                break
+            raters.append(nxt)
+            rows &= p[:, nxt]
+    if best is None:
+        return [], []
+    return sorted(best[1]), [int(r) for r in np.flatnonzero(best[2])]
+
+
+def icc(data: Any, *, ci: float = 0.95, min_units: int = 3, names: list[str] | None = None) -> dict[str, Estimate]:
+    """All six forms for a targets x raters matrix (NaN = missing), keyed by FORMS.
+
+    Listwise deletion first; if it leaves fewer than `min_units` targets and a
+    complete block with at least `min_units` targets exists, that block is used
+    instead (`extra["design"] == "largest complete block"`, with the raters used
+    in `extra["raters"]`, named by `names` when given, else column indices).
+    """
     x = np.asarray(data, dtype=float)
     if x.ndim != 2:
         raise ValueError("expected a 2-D targets x raters matrix")
-    x = x[:, ~np.isnan(x).all(axis=0)] if x.size else x
+    labels = list(names) if names is not None else list(range(x.shape[1] if x.ndim == 2 else 0))
+    if x.size:
+        kept = ~np.isnan(x).all(axis=0)
+        x = x[:, kept]
+        labels = [lab for lab, keep in zip(labels, kept) if keep]
+    rated = int((~np.isnan(x)).any(axis=1).sum()) if x.size else 0
     complete = ~np.isnan(x).any(axis=1)
     dropped = int(x.shape[0] - complete.sum())
-    x = x[complete]
+    design = "listwise"
+    used = labels
+    if int(complete.sum()) < min_units and x.shape[1] > 2:
+        cols, rows = complete_block(~np.isnan(x), min_units)
+        if len(rows) >= min_units:
+            x = x[np.ix_(rows, cols)]
+            used = [labels[c] for c in cols]
+            design = "largest complete block"
+            dropped = rated - len(rows)
+    if design == "listwise":
+        x = x[complete]
     n, k = x.shape
-    extra = {"n_dropped": dropped, "k": k}
+    extra: dict[str, Any] = {"n_dropped": dropped, "k": k, "design": design}
+    if design != "listwise":
+        extra["raters"] = [lab if isinstance(lab, str) else int(lab) for lab in used]
+        extra["raters_total"] = len(labels)
     reason = None
     if k < 2:
         reason = "needs at least two raters (columns)"

@@ -38,7 +38,7 @@ def calibrate(table: GradeTable, *, min_n: int = 20, n_boot: int = 1000, n_boot_
 
     alpha = alpha_long(table.unit, y, LEVELS, n_boot=n_boot, seed=seed)
     matrix = table.matrix()
-    iccs = icc(matrix)
+    iccs = icc(matrix, min_units=min_n, names=list(table.grader_names))
     kappas = kappa_matrix(matrix, min_n=min_n, n_boot=n_boot_matrix, seed=seed)
     sev = grader_severity(table.unit, table.grader, y, names=table.grader_names, min_n=min_n,
                           practical=practical_points)
