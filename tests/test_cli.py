@@ -173,3 +173,9 @@ def test_visible_examples_summary_names_each_example():
         "    got nan",
         "    expected 0.3",
     ]
+
+
+def test_bank_coverage_table(runner):
+    table = runner.invoke(main, ["bank", "stats", "--markdown"]).output.splitlines()
+    assert table[0].startswith("| round | applied-ml-engineer (easy / medium / hard)")
+    assert "| behavioral | 2 / 1 / 1 | 2 / 1 / 1 | 2 / 1 / 1 |" in table

@@ -67,8 +67,9 @@ def show(question_id: str, as_json: bool) -> None:
 
 @command.command(name="stats")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--markdown", is_flag=True, help="Print the round x track x difficulty coverage table.")
 @clean_errors
-def stats(as_json: bool) -> None:
+def stats(as_json: bool, markdown: bool) -> None:
     """Count questions per round, track and difficulty."""
     from simulator.bank import default_bank
 
@@ -88,6 +89,9 @@ def stats(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
+    if markdown:
+        click.echo(_coverage_table(data["by_round_track_difficulty"], sorted(bank.tracks)))
+        return
     click.echo(f"{data['total']} questions, {data['paper_cards']} paper cards, {data['rubrics']} rubrics")
     for key in ("by_round", "by_track", "by_difficulty"):
         click.echo(f"{key.replace('_', ' ')}: " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
@@ -101,3 +105,15 @@ def _nested(qs) -> dict:
             cell = out.setdefault(q["round"], {}).setdefault(t, {})
             cell[q["difficulty"]] = cell.get(q["difficulty"], 0) + 1
     return out
+
+
+def _coverage_table(nested: dict, tracks: list[str]) -> str:
+    rows = ["| round | " + " | ".join(f"{t} (easy / medium / hard)" for t in tracks) + " |",
+            "| --- |" + " --- |" * len(tracks)]
+    for round_type in sorted(nested):
+        cells = []
+        for t in tracks:
+            c = nested[round_type].get(t)
+            cells.append(f"{c.get('easy', 0)} / {c.get('medium', 0)} / {c.get('hard', 0)}" if c else "-")
+        rows.append(f"| {round_type} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
