@@ -14,7 +14,13 @@ def data_dir() -> Path:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir("mockloop", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from simulator.storage.db import StorageError
+
+        reason = "it is a file" if path.is_file() else exc.strerror
+        raise StorageError(f"cannot use data folder {path}: {reason} (set MOCKLOOP_DATA_DIR to a writable folder)") from None
     return path
 
 

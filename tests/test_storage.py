@@ -145,3 +145,22 @@ def test_grading_does_not_hold_the_database(tmp_path, bank):
     graded = service.grade(user, loop["id"], "lock-probe-test")
     assert probe.locked == [False]
     assert graded["status"] == "graded" and graded["rounds"][0]["grades"][0]["grader"]["name"] == "lock-probe-test"
+
+
+def test_a_database_corrupt_past_its_first_page_is_a_clear_error(tmp_path, bank):
+    path = tmp_path / "torn.sqlite3"
+    service = LoopService(open_database(f"sqlite:///{path}"), bank, FakeClock())
+    user = service.ensure_user()
+    loop = service.create_loop(user, "research-engineer", round_type="behavioral", seed=1)
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = conn.exec_driver_sql("SELECT rootpage FROM sqlite_master WHERE name = 'loops'").scalar()
+        page = conn.exec_driver_sql("PRAGMA page_size").scalar()
+    engine.dispose()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page:root * page] = b"\xff" * page
+    path.write_bytes(bytes(data))
+    again = LoopService(open_database(f"sqlite:///{path}"), bank, FakeClock())  # the schema page is intact
+    with pytest.raises(StorageError, match="malformed"):
+        again.get_loop(user, loop["id"])

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -116,8 +116,21 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.connection(execution_options={WRITE: True})
         yield session
         session.commit()
+    except (OperationalError, DatabaseError) as exc:
+        _rollback(session)
+        if isinstance(exc, IntegrityError):  # a constraint, not a broken database: the caller's to handle
+            raise
+        url = _redact(str(session.get_bind().url))
+        raise StorageError(f"database {url} failed: {exc.orig}") from None
     except Exception:
-        session.rollback()
+        _rollback(session)
         raise
     finally:
         session.close()
+
+
+def _rollback(session: Session) -> None:
+    try:
+        session.rollback()
+    except (OperationalError, DatabaseError):  # the connection itself is gone; close() discards it
+        pass
