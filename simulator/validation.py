@@ -6,6 +6,7 @@ validate` prints and the authoring pages show.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -70,10 +71,27 @@ def _message(error) -> str:
     return error.message
 
 
+def _unknown_fields(error) -> list[str]:
+    """The fields an `additionalProperties: false` error is about, so each gets its own line."""
+    if error.validator != "additionalProperties" or error.validator_value is not False or not isinstance(error.instance, dict):
+        return []
+    known = error.schema.get("properties", {})
+    patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+    return [k for k in error.instance if k not in known and not any(p.search(k) for p in patterns)]
+
+
 def validate(kind: str, data: Any, file: str, base: tuple = ()) -> list[Problem]:
-    """Every schema problem of `data` as Problems; `base` prefixes the pointer."""
-    errors = validator(kind).iter_errors(data)
-    return [Problem(file, pointer(base + tuple(e.absolute_path)), _message(e)) for e in errors]
+    """Every schema problem of `data` as Problems; `base` prefixes the pointer. An unknown
+    field is reported at its own pointer."""
+    problems = []
+    for e in validator(kind).iter_errors(data):
+        path = base + tuple(e.absolute_path)
+        fields = _unknown_fields(e)
+        if fields:
+            problems += [Problem(file, pointer(path + (k,)), "unknown field") for k in fields]
+        else:
+            problems.append(Problem(file, pointer(path), _message(e)))
+    return problems
 
 
 def read_json(path: Path) -> tuple[Any, list[Problem]]:

@@ -86,3 +86,22 @@ def test_validate_command_exit_codes(tmp_path):
 def test_bundled_bank_is_valid():
     _, problems = check()
     assert problems == [], "\n".join(map(str, problems))
+
+
+def test_unknown_fields_each_get_their_own_line_and_non_objects_are_named(tmp_path):
+    q = question("behavioral", 1)
+    q["foo"], q["bar"] = 1, 2
+    q["key_points"][0]["zzz"] = 1
+    rb = rubric("behavioral")
+    rb["criteria"][0]["levels"]["6"] = "level 6: beyond the scale entirely"
+    qf = write(tmp_path / "q.json", [q, 7])
+    rf = write(tmp_path / "r.json", rb)
+    nf = write(tmp_path / "n.json", 42)
+    _, problems = check([tmp_path], with_bundled=False)
+    lines = [str(p) for p in problems]
+    assert f"{qf}: /0/foo: unknown field" in lines
+    assert f"{qf}: /0/bar: unknown field" in lines
+    assert f"{qf}: /0/key_points/0/zzz: unknown field" in lines
+    assert f"{rf}: /criteria/0/levels/6: unknown field" in lines
+    assert f"{qf}: /1: 7 is not of type 'object'" in lines
+    assert f"{nf}: /: 42 is not of type 'object'" in lines
