@@ -97,3 +97,14 @@ class GradeRecord(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     round: Mapped[Round] = relationship(back_populates="grades")
+
+
+class LoginFailure(Base):
+    """A failed login, kept for the rate-limit window (per username and client address)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,0 +1,177 @@
+"""Accounts for a shared server: hashed passwords, hashed API tokens, and a login rate limit.
+
+Passwords are hashed with werkzeug.security (scrypt by default). API tokens are
+long random strings shown once; only their SHA-256 is stored, so a leaked
+database does not leak working tokens. Failed logins are counted per username
+and client address over a sliding window measured by the injected clock.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from simulator.clock import Clock, SystemClock, as_utc
+from simulator.storage.db import unit_of_work
+from simulator.storage.models import LoginFailure, User
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
+RESERVED = frozenset({"local", "admin", "root", "api"})
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024  # hashing a megabyte of "password" is a denial of service
+TOKEN_PREFIX = "mlt_"
+# A hash to compare against when the user does not exist, so that a missing
+# username costs the same time as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
+
+
+class AccountError(ValueError):
+    """A registration or login input that is not acceptable; `field` names the form field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class RateLimited(Exception):
+    """Too many failed logins for this username from this address; try again later."""
+
+    def __init__(self, retry_after_s: float):
+        super().__init__(f"too many failed logins; try again in {int(retry_after_s // 60) + 1} minute(s)")
+        self.retry_after_s = retry_after_s
+
+
+@dataclass(frozen=True)
+class LoginLimit:
+    failures: int = 5
+    window_s: float = 15 * 60
+
+
+def normalise_username(username: str) -> str:
+    return (username or "").strip().lower()
+
+
+def hash_password(password: str, method: str = "scrypt") -> str:
+    return generate_password_hash(password, method=method)
+
+
+def check_password(stored: str | None, password: str) -> bool:
+    if not stored or not password or len(password) > MAX_PASSWORD:
+        check_password_hash(_DUMMY_HASH, "x")
+        return False
+    return check_password_hash(stored, password)
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return "sha256:" + hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def check_new_credentials(username: str, password: str) -> str:
+    """The normalised username, or AccountError naming the field that is wrong."""
+    name = normalise_username(username)
+    if not USERNAME.match(name):
+        raise AccountError("username", "Usernames are 3 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit.")
+    if name in RESERVED:
+        raise AccountError("username", f"The username {name!r} is reserved.")
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError("password", f"Passwords need at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError("password", f"Passwords can be at most {MAX_PASSWORD} characters.")
+    return name
+
+
+class Accounts:
+    """Users with passwords and API tokens, over the same database as the loops."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        clock: Clock | None = None,
+        *,
+        limit: LoginLimit = LoginLimit(),
+        password_method: str = "scrypt",
+    ):
+        self.sessions = sessions
+        self.clock = clock or SystemClock()
+        self.limit = limit
+        self.password_method = password_method
+
+    def register(self, username: str, password: str) -> int:
+        name = check_new_credentials(username, password)
+        with unit_of_work(self.sessions) as s:
+            if s.scalar(select(User.id).where(User.username == name)) is not None:
+                raise AccountError("username", "That username is taken.")
+            user = User(username=name, password_hash=hash_password(password, self.password_method),
+                        created_at=self.clock.now())
+            s.add(user)
+            s.flush()
+            return user.id
+
+    def authenticate(self, username: str, password: str, ip: str) -> int | None:
+        """The user's id, or None for a wrong username or password; RateLimited when locked out."""
+        name = normalise_username(username)[:80]
+        ip = (ip or "unknown")[:64]
+        now = self.clock.now()
+        cutoff = now - timedelta(seconds=self.limit.window_s)
+        with unit_of_work(self.sessions) as s:
+            recent = select(LoginFailure.at).where(
+                LoginFailure.username == name, LoginFailure.ip == ip, LoginFailure.at > cutoff)
+            count = s.scalar(select(func.count()).select_from(recent.subquery()))
+            if count >= self.limit.failures:
+                oldest = as_utc(s.scalar(select(func.min(recent.subquery().c.at))))
+                raise RateLimited(max(1.0, (oldest - cutoff).total_seconds()))
+            user = s.scalar(select(User).where(User.username == name))
+            if user is not None and check_password(user.password_hash, password):
+                s.execute(delete(LoginFailure).where(LoginFailure.username == name, LoginFailure.ip == ip))
+                return user.id
+            if user is None:
+                check_password(None, password)
+            s.execute(delete(LoginFailure).where(LoginFailure.at <= cutoff))
+            s.add(LoginFailure(username=name, ip=ip, at=now))
+            return None
+
+    def username(self, user_id: int) -> str | None:
+        with unit_of_work(self.sessions) as s:
+            return s.scalar(select(User.username).where(User.id == user_id))
+
+    def create_token(self, user_id: int) -> str:
+        """A new API token for the user (replacing any old one); only its hash is stored."""
+        token = new_token()
+        with unit_of_work(self.sessions) as s:
+            user = s.get(User, user_id)
+            if user is None:
+                raise LookupError(f"no user {user_id}")
+            user.api_token_hash = hash_token(token)
+        return token
+
+    def revoke_token(self, user_id: int) -> None:
+        with unit_of_work(self.sessions) as s:
+            user = s.get(User, user_id)
+            if user is not None:
+                user.api_token_hash = None
+
+    def has_token(self, user_id: int) -> bool:
+        with unit_of_work(self.sessions) as s:
+            return s.scalar(select(User.api_token_hash).where(User.id == user_id)) is not None
+
+    def user_for_token(self, token: str) -> int | None:
+        if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            return None
+        wanted = hash_token(token)
+        with unit_of_work(self.sessions) as s:
+            row = s.execute(select(User.id, User.api_token_hash).where(User.api_token_hash == wanted)).first()
+        if row is None or not hmac.compare_digest(row.api_token_hash, wanted):
+            return None
+        return row.id
