@@ -7,22 +7,24 @@ from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The app. Settings come from MOCKLOOP_* environment variables, or from `test_config` in tests."""
     app = Flask(__name__)
-    app.config.from_mapping(
-        SECRET_KEY="dev-only-change-me",
-        DATABASE_URL=None,  # None: simulator.config.database_url()
-        MAX_CONTENT_LENGTH=1 * 1024 * 1024,
-    )
-    if test_config is None:
-        app.config.from_prefixed_env("MOCKLOOP")
-    else:
-        app.config.update(test_config)
 
-    from web import extensions
+    from web import config, errors, extensions, security
 
+    config.configure(app, test_config)
     extensions.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
 
+    from web.api import bp as api_bp
+    from web.auth import bp as auth_bp
+    from web.history import bp as history_bp
     from web.home import bp as home_bp
+    from web.loops import bp as loops_bp
+    from web.scorecard import bp as scorecard_bp
 
-    app.register_blueprint(home_bp)
+    for bp in (home_bp, auth_bp, loops_bp, scorecard_bp, history_bp, api_bp):
+        app.register_blueprint(bp)
+    extensions.csrf.exempt(api_bp)  # the API checks the CSRF header itself unless a bearer token is sent
     return app

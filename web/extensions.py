@@ -1,31 +1,88 @@
 """Things the views share, attached to the app in `init_app`, never built at import time."""
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, current_app
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["mockloop"] = {}
+    app.extensions["mockloop"] = {"lock": threading.RLock()}
+    csrf.init_app(app)
+
+
+def _state() -> dict:
+    return current_app.extensions["mockloop"]
+
+
+def _once(name: str, build):
+    state = _state()
+    if name not in state:
+        with state["lock"]:
+            if name not in state:
+                state[name] = build()
+    return state[name]
 
 
 def bank():
     """The question bank (bundled, validated once per process)."""
-    state = current_app.extensions["mockloop"]
-    if "bank" not in state:
+
+    def build():
         from simulator.bank import default_bank
 
-        state["bank"] = current_app.config.get("BANK") or default_bank()
-    return state["bank"]
+        return current_app.config.get("BANK") or default_bank()
+
+    return _once("bank", build)
+
+
+def clock():
+    def build():
+        from simulator.clock import SystemClock
+
+        return current_app.config.get("CLOCK") or SystemClock()
+
+    return _once("clock", build)
+
+
+def sessions():
+    """The session factory over the app's database, migrated on first use."""
+
+    def build():
+        from simulator.config import database_url
+        from simulator.storage import open_database
+
+        return open_database(current_app.config.get("DATABASE_URL") or database_url())
+
+    return _once("sessions", build)
 
 
 def service():
     """The loop engine over the app's database."""
-    state = current_app.extensions["mockloop"]
-    if "service" not in state:
-        from simulator.config import database_url
-        from simulator.engine import LoopService
-        from simulator.storage import open_database
 
-        url = current_app.config.get("DATABASE_URL") or database_url()
-        state["service"] = LoopService(open_database(url), bank(), current_app.config.get("CLOCK"))
-    return state["service"]
+    def build():
+        from simulator.engine import LoopService
+
+        return LoopService(sessions(), bank(), clock())
+
+    return _once("service", build)
+
+
+def accounts():
+    """Passwords, API tokens and the login rate limit over the same database."""
+
+    def build():
+        from simulator.accounts import Accounts, LoginLimit
+
+        cfg = current_app.config
+        limit = LoginLimit(failures=int(cfg["LOGIN_FAILURES"]), window_s=float(cfg["LOGIN_WINDOW_S"]))
+        return Accounts(sessions(), clock(), limit=limit, password_method=cfg["PASSWORD_METHOD"])
+
+    return _once("accounts", build)
+
+
+def local_user_id() -> int:
+    """The single user of a local install (created on first use)."""
+    return _once("local_user_id", lambda: service().ensure_user())

@@ -1,0 +1,74 @@
+"""Accounts on a shared server: register, sign in and out, the rate limit, tokens; none of it on a local install."""
+from tests.web.conftest import PASSWORD, csrf_token
+
+
+def test_single_user_has_no_sign_up(client):
+    assert client.get("/register").status_code == 404
+    assert client.get("/login").status_code == 404
+    assert client.get("/loops/new").status_code == 200  # the local user, no sign-in
+
+
+def test_register_signs_in_and_logout_signs_out(multi_client, auth):
+    assert multi_client.get("/loops/new").status_code == 302
+    response = auth.register()
+    assert response.status_code == 302 and response.headers["Location"] == "/loops/new"
+    assert multi_client.get("/loops/new").status_code == 200
+    assert "Sign out alice" in multi_client.get("/").get_data(as_text=True)
+    auth.logout()
+    assert multi_client.get("/loops/new").status_code == 302
+
+
+def test_register_errors_are_shown_on_the_fields(multi_client, auth):
+    auth.register("alice")
+    multi_client.post("/logout", data={"csrf_token": csrf_token(multi_client)})
+    response = auth.register("alice")
+    assert response.status_code == 400 and "That username is taken." in response.get_data(as_text=True)
+    response = auth.register("bob", "short")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'aria-invalid="true"' in html
+
+
+def test_login_checks_the_password_and_keeps_next_on_site(multi_client, auth):
+    auth.register()
+    auth.logout()
+    assert auth.login(password="wrong password").status_code == 401
+    token = csrf_token(multi_client, "/login")
+    response = multi_client.post("/login?next=/history", data={"csrf_token": token, "username": "alice", "password": PASSWORD})
+    assert response.headers["Location"] == "/history"
+    auth.logout()
+    token = csrf_token(multi_client, "/login")
+    for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        response = multi_client.post(f"/login?next={evil}", data={"csrf_token": token, "username": "alice", "password": PASSWORD})
+        assert response.headers["Location"] == "/loops/new"
+        auth.logout()
+        token = csrf_token(multi_client, "/login")
+
+
+def test_login_rate_limit_then_recovery_on_the_clock(multi_client, auth, clock):
+    auth.register()
+    auth.logout()
+    for _ in range(5):
+        assert auth.login(password="wrong password").status_code == 401
+    response = auth.login()
+    assert response.status_code == 429 and "Too many failed sign-ins" in response.get_data(as_text=True)
+    clock.advance(15 * 60 + 1)
+    assert auth.login().status_code == 302
+
+
+def test_account_page_creates_a_token_once_and_stores_only_its_hash(multi_app, multi_client, auth):
+    auth.register()
+    html = multi_client.post("/account/token", data={"csrf_token": csrf_token(multi_client)}).get_data(as_text=True)
+    import re
+
+    token = re.search(r'id="new-token" type="text" readonly value="([^"]+)"', html).group(1)
+    assert token.startswith("mlt_")
+    assert token not in multi_client.get("/account").get_data(as_text=True)
+    api = multi_app.test_client()  # no cookie: the token alone
+    assert api.get("/api/loops", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    multi_client.post("/account/token/revoke", data={"csrf_token": csrf_token(multi_client)})
+    assert api.get("/api/loops", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_local_user_can_make_a_token_too(app, client):
+    html = client.post("/account/token", data={"csrf_token": csrf_token(client)}).get_data(as_text=True)
+    assert 'id="new-token"' in html

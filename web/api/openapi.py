@@ -1,0 +1,154 @@
+"""The OpenAPI 3.1 document for /api/ (a test checks it matches the routes, both ways)."""
+from __future__ import annotations
+
+from typing import Any
+
+OBJ = {"type": "object"}
+LOOP_ID = {"name": "loop_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ROUND_ID = {"name": "round_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "required": ["error", "message", "status"], "properties": {
+        "error": {"type": "string", "examples": ["not_found"]}, "message": {"type": "string"},
+        "status": {"type": "integer"}}},
+    "Round": {"type": "object", "description": "A round as the engine reports it; `time_left_s` is computed from the server's clock.",
+              "required": ["id", "loop_id", "status", "time_left_s", "draft_seq"], "properties": {
+        "id": {"type": "integer"}, "loop_id": {"type": "integer"}, "position": {"type": "integer"},
+        "round": {"type": "string"}, "question_id": {"type": "string"}, "prompt": {"type": "string"},
+        "status": {"enum": ["pending", "in_progress", "paused", "submitted", "graded"]},
+        "time_limit_s": {"type": "number"}, "time_left_s": {"type": ["number", "null"]},
+        "deadline": {"type": ["string", "null"], "format": "date-time"}, "paused": {"type": "boolean"},
+        "warnings_at_s": {"type": "array", "items": {"type": "number"}},
+        "draft": {"type": "string"}, "draft_seq": {"type": "integer"}, "answer": {"type": ["string", "null"]},
+        "auto_submitted": {"type": "boolean"}, "late_by_s": {"type": ["number", "null"]},
+        "flags": {"type": "array", "items": {"type": "string"}},
+        "probes": {"type": "array", "items": OBJ}, "probes_hidden": {"type": "integer"},
+        "grades": {"type": "array", "items": OBJ}, "saved": {"type": "boolean", "description": "Autosave only."}}},
+    "Loop": {"type": "object", "required": ["id", "track", "status", "rounds"], "properties": {
+        "id": {"type": "integer"}, "track": {"type": "string"}, "kind": {"enum": ["loop", "drill"]},
+        "mode": {"enum": ["timed", "practice"]}, "pace": {"type": "number"},
+        "status": {"enum": ["not_started", "round_in_progress", "paused", "round_submitted", "complete", "graded"]},
+        "score": {"type": ["number", "null"]}, "band": {"type": ["string", "null"]},
+        "current_round_id": {"type": ["integer", "null"]}, "next_round_id": {"type": ["integer", "null"]},
+        "rounds": {"type": "array", "items": ref("Round")},
+        "warnings": {"type": "array", "items": {"type": "number"}, "description": "Tick only: marks just reached."}}},
+    "NewLoop": {"type": "object", "required": ["track"], "properties": {
+        "track": {"enum": ["research-scientist", "research-engineer", "applied-ml-engineer"]},
+        "round": {"type": ["string", "null"], "description": "A round type for a one-round drill."},
+        "mode": {"enum": ["timed", "practice"], "default": "timed"},
+        "pace": {"type": "number", "minimum": 0.05, "maximum": 10, "default": 1},
+        "seed": {"type": ["integer", "null"]}}},
+    "Draft": {"type": "object", "required": ["text"], "properties": {
+        "text": {"type": "string"},
+        "seq": {"type": ["integer", "null"], "minimum": 1,
+                "description": "Increasing per round; a draft whose seq is not above the stored one is ignored."},
+        "probe_answers": {"type": "object", "additionalProperties": {"type": "string"}}}},
+    "Answer": {"type": "object", "properties": {
+        "text": {"type": ["string", "null"]},
+        "probe_answers": {"type": "object", "additionalProperties": {"type": "string"}}}},
+    "Code": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}},
+    "RunResult": {"type": "object", "required": ["available", "output"], "properties": {
+        "available": {"type": "boolean"}, "output": {"type": "string"}}},
+    "Answers": {"type": "object", "required": ["answers"], "properties": {
+        "answers": {"type": "object", "description": "Question id to choice id (GET /api/questionnaire lists them).",
+                    "additionalProperties": {"type": "string"}}}},
+    "GradeRequest": {"type": "object", "properties": {"grader": {"type": "string", "default": "auto"}}},
+    "Scorecard": {"type": "object", "required": ["loop_id", "rounds", "prep_plan"], "properties": {
+        "loop_id": {"type": "integer"}, "track": {"type": "string"}, "score": {"type": ["number", "null"]},
+        "band": {"type": ["object", "null"]}, "bands": {"type": "array", "items": OBJ},
+        "rounds": {"type": "array", "items": OBJ}, "prep_plan": {"type": "array", "items": OBJ}}},
+    "Advice": {"type": "object", "required": ["track", "reasons"], "properties": {
+        "track": {"type": "string"}, "track_name": {"type": ["string", "null"]},
+        "scores": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "reasons": {"type": "array", "items": {"type": "string"}}, "caveats": {"type": "array", "items": {"type": "string"}},
+        "prep": {"type": "array", "items": {"type": "string"}}}},
+}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _op(op_id: str, summary: str, ok: dict[str, Any], *, params=(), body=None, status="200", errors=(404,),
+        public=False) -> dict[str, Any]:
+    responses = {status: {"description": "OK", **_json(ok)}}
+    for code in sorted(set(errors) | ({400, 413} if body else set()) | (set() if public else {401})):
+        responses[str(code)] = {"description": _ERRORS[code], **_json(ref("Error"))}
+    op: dict[str, Any] = {"operationId": op_id, "summary": summary, "parameters": list(params), "responses": responses}
+    if body:
+        op["requestBody"] = {"required": True, **_json(ref(body))}
+    if public:
+        op["security"] = []
+    return op
+
+
+_ERRORS = {400: "Invalid input, or a CSRF failure for a session request", 401: "Not signed in / no valid token",
+           404: "No such loop or round for this user", 409: "Not allowed in the current state",
+           413: "The request is larger than the server's limit"}
+
+
+def paths() -> dict[str, dict[str, Any]]:
+    loop, rnd = [LOOP_ID], [ROUND_ID]
+    return {
+        "/api/openapi.json": {"get": _op("openapi", "This document", OBJ, errors=(), public=True)},
+        "/api/tracks": {"get": _op("tracks", "The three loop templates", OBJ, errors=(), public=True)},
+        "/api/bank/stats": {"get": _op("bank_stats", "Question counts per round, track and difficulty", OBJ,
+                                       errors=(), public=True)},
+        "/api/questionnaire": {
+            "get": _op("questionnaire", "The 'which track should I target?' questions", OBJ, errors=(), public=True),
+            "post": _op("questionnaire_answer", "A recommended track, with reasons", ref("Advice"),
+                        body="Answers", errors=(), public=True)},
+        "/api/loops": {
+            "get": _op("list_loops", "Your loops, newest first", {"type": "object", "properties": {
+                "loops": {"type": "array", "items": ref("Loop")}}}, errors=()),
+            "post": _op("create_loop", "Create a loop or a one-round drill", ref("Loop"), body="NewLoop", status="201",
+                        errors=())},
+        "/api/loops/{loop_id}": {"get": _op("get_loop", "A loop (the clock applied first)", ref("Loop"), params=loop)},
+        "/api/loops/{loop_id}/next": {"post": _op("start_next_round", "Start the next round: its deadline starts now",
+                                                  ref("Round"), params=loop, errors=(404, 409))},
+        "/api/loops/{loop_id}/tick": {"post": _op("tick", "Apply the clock; report warning marks just reached",
+                                                  ref("Loop"), params=loop)},
+        "/api/loops/{loop_id}/grade": {"post": _op("grade", "Grade a complete loop", ref("Loop"), params=loop,
+                                                   body="GradeRequest", errors=(404, 409))},
+        "/api/loops/{loop_id}/scorecard": {"get": _op("scorecard", "The scorecard (grades a complete loop first)",
+                                                      ref("Scorecard"), params=loop)},
+        "/api/rounds/{round_id}": {"get": _op("get_round", "A round with the time left", ref("Round"), params=rnd)},
+        "/api/rounds/{round_id}/draft": {"put": _op("save_draft", "Autosave the draft (ignored when seq is stale)",
+                                                    ref("Round"), params=rnd, body="Draft")},
+        "/api/rounds/{round_id}/first-answer": {"post": _op("first_answer", "Mark the first answer given; reveals probes",
+                                                            ref("Round"), params=rnd, body="Answer")},
+        "/api/rounds/{round_id}/submit": {"post": _op("submit", "Submit the round (late after the deadline)",
+                                                      ref("Round"), params=rnd, body="Answer", errors=(404, 409))},
+        "/api/rounds/{round_id}/pause": {"post": _op("pause", "Pause (practice mode only)", ref("Round"), params=rnd,
+                                                     errors=(404, 409))},
+        "/api/rounds/{round_id}/unpause": {"post": _op("unpause", "Resume a paused round", ref("Round"), params=rnd,
+                                                       errors=(404, 409))},
+        "/api/rounds/{round_id}/run": {"post": _op("run_examples", "Run ML-coding code on the visible examples",
+                                                   ref("RunResult"), params=rnd, body="Code")},
+        "/api/progress": {"get": _op("progress", "Criterion levels over time, per criterion", OBJ, errors=())},
+    }
+
+
+def document(server: str = "") -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "mockloop", "version": "1.0.0", "license": {"name": "MIT", "identifier": "MIT"},
+                 "description": "Timed mock-interview loops. Scripts authenticate with `Authorization: Bearer <token>` "
+                                "(create one on the account page). The web pages use their session cookie and send "
+                                "the CSRF token in the X-CSRFToken header."},
+        "servers": [{"url": server or "/"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": paths(),
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "mockloop_session"},
+            },
+        },
+    }

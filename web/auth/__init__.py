@@ -1,0 +1,83 @@
+"""Accounts on a shared server: register, sign in and out, and API tokens for scripts."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from simulator.accounts import AccountError, RateLimited
+from web.auth.forms import LoginForm, RegisterForm
+from web.extensions import accounts
+from web.security import login_required, safe_next, sign_in, sign_out
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def _multi_user_only() -> None:
+    if not current_app.config["MULTI_USER"]:
+        abort(404)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    _multi_user_only()
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            uid = accounts().register(form.username.data, form.password.data)
+        except AccountError as exc:
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            sign_in(uid)
+            flash("Welcome! Your account is ready.", "ok")
+            return redirect(url_for("loops.new"))
+    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    _multi_user_only()
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            uid = accounts().authenticate(form.username.data, form.password.data, request.remote_addr or "")
+        except RateLimited as exc:
+            form.form_errors.append(f"Too many failed sign-ins; {exc}.")
+            status = 429
+        else:
+            if uid is not None:
+                sign_in(uid)
+                return redirect(safe_next(request.args.get("next"), url_for("loops.new")))
+            form.form_errors.append("Wrong username or password.")
+            status = 401
+    elif form.errors:
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    sign_out()
+    flash("You are signed out.", "ok")
+    return redirect(url_for("home.index"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template("auth/account.html", has_token=accounts().has_token(g.user_id), token=None,
+                           username=g.username or "local")
+
+
+@bp.post("/account/token")
+@login_required
+def create_token():
+    token = accounts().create_token(g.user_id)
+    return render_template("auth/account.html", has_token=True, token=token, username=g.username or "local")
+
+
+@bp.post("/account/token/revoke")
+@login_required
+def revoke_token():
+    accounts().revoke_token(g.user_id)
+    flash("The API token is revoked.", "ok")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,71 @@
+"""Errors as a friendly page, or as JSON under /api/: {"error", "message", "status"}."""
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from simulator.engine import InvalidTransition, ModeError, NotFound
+
+MESSAGES = {
+    400: "The request was not understood.",
+    401: "Sign in first (or send an API token: Authorization: Bearer <token>).",
+    403: "That is not yours.",
+    404: "There is nothing here (or it belongs to someone else).",
+    405: "That action is not allowed here.",
+    409: "That cannot be done now.",
+    413: None,  # filled in with the configured limit
+    429: "Too many attempts; wait and try again.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str, code: str | None = None):
+    code = code or {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                    405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}.get(status, "error")
+    if wants_json():
+        response = jsonify(error=code, message=message, status=status)
+        response.status_code = status
+    else:
+        response = current_app.response_class(
+            render_template("errors/error.html", status=status, message=message), status=status)
+    if status == 401 and wants_json():
+        response.headers["WWW-Authenticate"] = 'Bearer realm="mockloop"'
+    return response
+
+
+def too_large_message() -> str:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return (f"The request is too large: the limit is {limit // 1024} KiB. Your last autosaved draft is kept; "
+            "shorten the answer (or paste less at once) and try again.")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        if status == 413:
+            return error_response(413, too_large_message())
+        custom = exc.description and exc.description != type(exc).description
+        message = exc.description if custom else MESSAGES.get(status) or exc.description
+        return error_response(status, message or exc.name)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return error_response(400, "The form's security token is missing or stale (or the request came from another "
+                              f"site): reload the page and try again. ({exc.description})", "csrf_failed")
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound):
+        return error_response(404, MESSAGES[404])
+
+    @app.errorhandler(ModeError)
+    def mode_error(exc: ModeError):
+        return error_response(409, str(exc))
+
+    @app.errorhandler(InvalidTransition)
+    def invalid_transition(exc: InvalidTransition):
+        return error_response(409, str(exc))

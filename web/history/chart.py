@@ -1,0 +1,56 @@
+"""A progress chart as inline SVG, drawn on the server. Every piece of text is escaped."""
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+WIDTH, HEIGHT = 300, 150
+LEFT, RIGHT, TOP, BOTTOM = 28, 10, 10, 26
+
+
+def _x(i: int, n: int) -> float:
+    span = WIDTH - LEFT - RIGHT
+    return LEFT + (span / 2 if n == 1 else span * i / (n - 1))
+
+
+def _y(level: float) -> float:
+    return TOP + (HEIGHT - TOP - BOTTOM) * (5 - level) / 4
+
+
+def _day(at: str | None) -> str:
+    return (at or "")[:10]
+
+
+def svg_chart(series: dict[str, Any], chart_id: str) -> Markup:
+    """Levels 1..5 (y) over loops in time order (x): grid, line, dots with a tooltip each, title and description."""
+    points = series["points"]
+    n = len(points)
+    title = f"{series['name']} ({series['round'].replace('_', ' ')})"
+    levels = [p["level"] for p in points]
+    desc = (f"{n} graded loop(s) from {_day(points[0]['at'])} to {_day(points[-1]['at'])}; levels "
+            + ", ".join(f"{lv:g}" for lv in levels) + f"; latest {levels[-1]:g} of 5.") if n else "No graded loops yet."
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+           f'role="img" aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d">',
+           f'<title id="{escape(chart_id)}-t">{escape(title)}</title>',
+           f'<desc id="{escape(chart_id)}-d">{escape(desc)}</desc>']
+    for level in range(1, 6):
+        y = _y(level)
+        out.append(f'<line class="chart-grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>')
+        out.append(f'<text class="chart-label" x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end">{level}</text>')
+    base = HEIGHT - BOTTOM
+    out.append(f'<line class="chart-axis" x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}"/>')
+    coords = [(_x(i, n), _y(p["level"])) for i, p in enumerate(points)]
+    if n > 1:
+        out.append('<polyline class="chart-line" points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords) + '"/>')
+    for (x, y), p in zip(coords, points):
+        tip = f"Loop {p['loop_id']} ({p['track']}), {_day(p['at'])}: level {p['level']:g}"
+        out.append(f'<circle class="chart-dot" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{escape(tip)}</title></circle>')
+    if n:
+        out.append(f'<text class="chart-label" x="{LEFT}" y="{HEIGHT - 8}">{escape(_day(points[0]["at"]))}</text>')
+        if n > 1:
+            out.append(f'<text class="chart-label" x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end">'
+                       f'{escape(_day(points[-1]["at"]))}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -1,0 +1,86 @@
+"""Who is asking: the local user, a signed-in account, or (for /api/) a bearer token; and the headers."""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+
+from web.extensions import accounts, local_user_id
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(load_user)
+    app.after_request(security_headers)
+    app.context_processor(lambda: {"current_username": g.get("username"), "multi_user": app.config["MULTI_USER"]})
+
+
+def load_user() -> None:
+    g.user_id = None
+    g.username = None
+    g.via_token = False
+    if request.endpoint == "static":
+        return
+    if not current_app.config["MULTI_USER"]:
+        g.user_id = local_user_id()
+        return
+    uid = session.get("uid")
+    if isinstance(uid, int):
+        name = accounts().username(uid)
+        if name is not None:
+            g.user_id, g.username = uid, name
+            return
+    session.pop("uid", None)
+
+
+def sign_in(user_id: int) -> None:
+    session.clear()
+    session.permanent = True
+    session["uid"] = user_id
+
+
+def sign_out() -> None:
+    session.clear()
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Pages: send an anonymous visitor to the sign-in page (multi-user mode only)."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.user_id is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def user_id() -> int:
+    """The current user's id, or 401 (used by the API and by pages behind `login_required`)."""
+    if g.get("user_id") is None:
+        abort(401)
+    return g.user_id
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A redirect target that stays on this site (no scheme, no host, no protocol-relative URL)."""
+    if not target or "\\" in target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.endpoint != "static":  # drafts and scorecards are personal and change by the second
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -1,0 +1,235 @@
+// The round page: autosave with an increasing seq, a countdown re-synced to the server's time left,
+// follow-up probes as the engine reveals them, warnings announced at the marks, and retries with backoff.
+(function () {
+  "use strict";
+  var dataEl = document.getElementById("round-data");
+  if (!dataEl) return;
+  var data = JSON.parse(dataEl.textContent);
+  var $ = function (id) { return document.getElementById(id); };
+  var form = $("answer-form"), answer = $("answer"), countdown = $("countdown"), warning = $("warning");
+  var statusEl = $("save-status"), probeList = $("probe-list"), hiddenNote = $("probes-hidden");
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var backupKey = "mockloop:draft:" + data.round_id;
+
+  var serverSeq = data.draft_seq, seq = data.draft_seq;
+  var dirty = false, busy = false, again = false, finished = false;
+  var failures = 0, retryAt = 0, lastStatus = "";
+  var left = data.time_left_s, syncedAt = performance.now(), paused = data.paused;
+  var announced = {}, shownProbes = {}, forcedAt = -1e9;
+  var marks = (data.warnings_at_s || []).filter(function (m) { return m < data.time_limit_s; });
+  (data.warnings_given || []).forEach(function (m) { announced[m] = true; });
+  (data.probes || []).forEach(function (p) { shownProbes[p.index] = true; });
+
+  function setStatus(text) {  // the polite live region changes only when the state does
+    if (text !== lastStatus) { statusEl.textContent = text; lastStatus = text; }
+  }
+
+  function probeAnswers() {
+    var out = {};
+    probeList.querySelectorAll("textarea").forEach(function (t) { out[t.name.slice(6)] = t.value; });
+    return out;
+  }
+
+  function snapshot() { return JSON.stringify([answer.value, probeAnswers()]); }
+
+  function backup() {
+    try { localStorage.setItem(backupKey, JSON.stringify({ after: serverSeq, text: answer.value, probes: probeAnswers() })); }
+    catch (e) { /* storage may be full or disabled: the server copy is what counts */ }
+  }
+
+  function clearBackup() { try { localStorage.removeItem(backupKey); } catch (e) { /* ignore */ } }
+
+  function restoreBackup() {  // typing that never reached the server, newer than the server's draft
+    var saved;
+    try { saved = JSON.parse(localStorage.getItem(backupKey) || "null"); } catch (e) { saved = null; }
+    if (!saved || saved.after < serverSeq) { clearBackup(); return; }
+    if (saved.text !== answer.value) {
+      answer.value = saved.text;
+      answer.dispatchEvent(new Event("input"));
+      setStatus("Restored unsaved text from this browser; saving it now.");
+    }
+  }
+
+  function api(method, url, body, keepalive) {
+    var headers = { "Accept": "application/json", "X-CSRFToken": csrf };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(url, {
+      method: method, headers: headers, credentials: "same-origin", keepalive: !!keepalive,
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (j) {
+        if (!r.ok) { var e = new Error(j.message || ("HTTP " + r.status)); e.status = r.status; throw e; }
+        return j;
+      });
+    });
+  }
+
+  function fmt(s) {
+    s = Math.max(0, Math.ceil(s));
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    var mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(sec).padStart(2, "0");
+  }
+
+  function remaining() {
+    if (left === null) return null;
+    return paused ? left : Math.max(0, left - (performance.now() - syncedAt) / 1000);
+  }
+
+  function markText(m) {
+    if (m >= 60 && m % 60 === 0) return (m / 60) + (m === 60 ? " minute" : " minutes") + " left.";
+    return Math.round(m) + " seconds left.";
+  }
+
+  function announce(marks) {
+    marks.forEach(function (m) { announced[m] = true; });
+    if (marks.length) warning.textContent = markText(Math.min.apply(null, marks));
+  }
+
+  function dueMark(rem) {
+    return marks.some(function (m) { return rem <= m && !announced[m]; });
+  }
+
+  function renderProbes(view) {
+    (view.probes || []).forEach(function (p) {
+      if (shownProbes[p.index]) return;
+      shownProbes[p.index] = true;
+      var li = document.createElement("li"), text = document.createElement("p");
+      var label = document.createElement("label"), area = document.createElement("textarea");
+      li.dataset.index = p.index;
+      text.id = "probe-" + p.index + "-text";
+      text.textContent = p.text;
+      area.id = "probe-" + p.index; area.name = "probe-" + p.index; area.rows = 5; area.autocomplete = "off";
+      area.value = p.answer || "";
+      area.addEventListener("input", changed);
+      label.htmlFor = area.id;
+      label.textContent = "Your answer to follow-up " + (probeList.children.length + 1);
+      li.appendChild(text); li.appendChild(label); li.appendChild(area);
+      probeList.appendChild(li);
+    });
+    hiddenNote.textContent = view.probes_hidden ? view.probes_hidden +
+      " follow-up question(s) will appear after your first answer or later in the round." : "";
+  }
+
+  function finish(view) {
+    finished = true;
+    form.querySelectorAll("textarea, button").forEach(function (el) { el.disabled = true; });
+    $("finished-title").textContent = view.auto_submitted ? "Time is up" : "This round is submitted";
+    $("finished-text").textContent = view.auto_submitted ?
+      "Your last saved draft was submitted automatically at the deadline." : "The round was submitted.";
+    $("finished").hidden = false;
+    clearBackup();
+    countdown.textContent = fmt(0);
+    $("finished-title").focus();
+  }
+
+  function apply(view) {
+    if (typeof view.draft_seq === "number") serverSeq = Math.max(serverSeq, view.draft_seq);
+    (view.warnings_given || []).forEach(function (m) { announced[m] = true; });
+    left = view.time_left_s; syncedAt = performance.now(); paused = !!view.paused;
+    renderProbes(view);
+    if (view.status !== "in_progress" && view.status !== "paused") finish(view);
+  }
+
+  function sync(keepalive) {
+    if (finished) return Promise.resolve(true);
+    if (busy) { again = true; return Promise.resolve(false); }
+    busy = true;
+    var request, sent = null;
+    if (dirty) {
+      sent = snapshot();
+      seq = Math.max(seq, serverSeq) + 1;
+      setStatus("Saving…");
+      request = api("PUT", data.urls.draft, { text: answer.value, seq: seq, probe_answers: probeAnswers() }, keepalive);
+    } else {
+      request = api("GET", data.urls.round);
+    }
+    return request.then(function (view) {
+      if (sent !== null && view.saved && snapshot() === sent) { dirty = false; clearBackup(); }
+      failures = 0; retryAt = 0;
+      apply(view);
+      if (!finished) setStatus(dirty ? "Unsaved changes." : "All changes saved.");
+      var rem = remaining();
+      if (!finished && rem !== null && dueMark(rem)) {
+        return api("POST", data.urls.tick).then(function (loop) { announce(loop.warnings || []); });
+      }
+    }).then(function () { return true; }, function (err) {
+      failures += 1;
+      var wait = Math.min(30, Math.pow(2, failures - 1));
+      retryAt = performance.now() + wait * 1000;
+      var why = err.status ? err.message : "cannot reach the server";
+      setStatus("Not saved: " + why + ". Retrying in " + wait + " s; your text is kept in this browser.");
+      setTimeout(function () { sync(); }, wait * 1000);
+      return false;
+    }).then(function (ok) {
+      busy = false;
+      if (again) { again = false; sync(); }
+      return ok;
+    });
+  }
+
+  function changed() { dirty = true; backup(); }
+
+  function tickDisplay() {
+    if (finished) return;
+    var rem = remaining();
+    countdown.textContent = rem === null ? "-" : fmt(rem);
+    var now = performance.now();  // at a mark or at zero, ask the server now (at most once a second)
+    if (rem !== null && (dueMark(rem) || rem <= 0) && now >= retryAt && now - forcedAt >= 1000) {
+      forcedAt = now;
+      sync();
+    }
+  }
+
+  answer.addEventListener("input", changed);
+  probeList.querySelectorAll("textarea").forEach(function (t) { t.addEventListener("input", changed); });
+  form.addEventListener("focusout", function () { if (dirty) sync(); });
+  document.addEventListener("visibilitychange", function () { if (document.hidden && dirty) sync(true); });
+  window.addEventListener("pagehide", function () { if (dirty && !busy) sync(true); });
+
+  form.addEventListener("submit", function (ev) {
+    var submitter = ev.submitter;
+    ev.preventDefault();
+    if (submitter && submitter.id === "first-answer") {
+      submitter.disabled = true;
+      api("POST", data.urls.first_answer, { text: answer.value }).then(function (view) {
+        dirty = Object.values(probeAnswers()).some(function (t) { return t; });
+        if (!dirty) clearBackup();
+        apply(view);
+        setStatus("First answer saved; follow-up questions are below.");
+        var first = probeList.querySelector("textarea");
+        if (first) first.focus();
+      }, function (err) {
+        setStatus("Not saved: " + (err.status ? err.message : "cannot reach the server") + ". Try again.");
+        submitter.disabled = false;
+      });
+      return;
+    }
+    clearBackup();  // the form itself carries the text and the probe answers
+    form.submit();
+  });
+
+  document.querySelectorAll("form[data-flush]").forEach(function (f) {
+    f.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      sync().then(function () { f.submit(); });
+    });
+  });
+
+  var run = $("run-examples");
+  if (run) {
+    run.addEventListener("click", function () {
+      var out = $("run-output");
+      out.textContent = "Running…";
+      api("POST", data.urls.run, { code: answer.value }).then(function (r) {
+        out.textContent = r.output;
+      }, function (err) { out.textContent = "Could not run the examples: " + err.message; });
+    });
+  }
+
+  restoreBackup();
+  setInterval(tickDisplay, 250);
+  setInterval(function () { if (performance.now() >= retryAt) sync(); }, data.autosave_ms);
+  tickDisplay();
+  if (dirty) sync();
+})();
