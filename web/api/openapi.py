@@ -115,7 +115,7 @@ def paths() -> dict[str, dict[str, Any]]:
                                                   ref("Loop"), params=loop)},
         "/api/loops/{loop_id}/grade": {"post": _op("grade", "Grade a complete loop", ref("Loop"), params=loop,
                                                    body="GradeRequest", errors=(404, 409))},
-        "/api/loops/{loop_id}/scorecard": {"get": _op("scorecard", "The scorecard (grades a complete loop first)",
+        "/api/loops/{loop_id}/scorecard": {"get": _op("loop_scorecard", "The scorecard (grades a complete loop first)",
                                                       ref("Scorecard"), params=loop)},
         "/api/rounds/{round_id}": {"get": _op("get_round", "A round with the time left", ref("Round"), params=rnd)},
         "/api/rounds/{round_id}/draft": {"put": _op("save_draft", "Autosave the draft (ignored when seq is stale)",

@@ -1,0 +1,45 @@
+"""The OpenAPI document matches the routes both ways."""
+import re
+
+IGNORED = {"HEAD", "OPTIONS"}
+
+
+def api_routes(app):
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+            found |= {(path, m.lower()) for m in rule.methods - IGNORED}
+    return found
+
+
+def documented(doc):
+    return {(path, method) for path, ops in doc["paths"].items() for method in ops}
+
+
+def test_every_documented_route_exists_and_every_api_route_is_documented(app, client):
+    doc = client.get("/api/openapi.json").get_json()
+    assert documented(doc) == api_routes(app)
+
+
+def test_operation_ids_match_the_view_functions(app, client):
+    doc = client.get("/api/openapi.json").get_json()
+    endpoints = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r.rule), m.lower()): r.endpoint
+                 for r in app.url_map.iter_rules() for m in r.methods - IGNORED}
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            assert endpoints[(path, method)] == f"api.{op['operationId']}", (path, method)
+
+
+def test_document_shape(client):
+    doc = client.get("/api/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.1") and doc["info"]["title"] == "mockloop"
+    assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    schemas = doc["components"]["schemas"]
+    for path, ops in doc["paths"].items():
+        params = set(re.findall(r"{(\w+)}", path))
+        for method, op in ops.items():
+            assert {p["name"] for p in op["parameters"] if p["in"] == "path"} == params, (path, method)
+            for ref in re.findall(r"#/components/schemas/(\w+)", str(op)):
+                assert ref in schemas
+            assert op["summary"] and op["responses"]
