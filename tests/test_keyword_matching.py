@@ -5,7 +5,7 @@ import pytest
 
 from simulator.graders.keyword import KeywordGrader, adhoc_question
 from simulator.graders.keyword.keypoints import derive_keypoints, split_reference
-from simulator.graders.keyword.matching import CorpusStats
+from simulator.graders.keyword.matching import CorpusStats, term_weight
 from simulator.graders.keyword.normalise import CONTENT, NEGATOR, content_stems, norm_word, tokenise
 from tests.test_keyword_fixtures import ds_question, ds_rubric
 
@@ -101,7 +101,7 @@ def test_question_words_are_demoted():
     assert content["score"] > parrot["score"]
 
 
-def test_idf_weights_make_rare_terms_count_more():
+def test_idf_weights_make_rare_terms_count_more_in_curated_key_points_only():
     stats = CorpusStats.from_texts(["the model trains"] * 20 + ["warmup schedule"])
     assert stats.idf("warmup") > stats.idf("model") > 0
     assert CorpusStats().idf("anything") == 1.0
@@ -109,9 +109,11 @@ def test_idf_weights_make_rare_terms_count_more():
     bank_stats = CorpusStats.from_questions([ds_question(), {"prompt": "Explain warmup.", "key_points": []}])
     assert bank_stats.n_docs == 2 and bank_stats.df["optim"] == 1
     q, r = adhoc_question("How do you stabilise it?", "Use a warmup for the model.")
+    assert term_weight("warmup", stats, frozenset()) > term_weight("model", stats, frozenset())  # curated: idf ** IDF_POWER
+    # ad hoc: uniform weights (ADHOC_IDF_POWER = 0), chosen by leave-questions-out CV (tools/tune_keyword.py)
     rare_hit = KeywordGrader(stats).grade(q, r, "A warmup.")["score"]
     common_hit = KeywordGrader(stats).grade(q, r, "The model.")["score"]
-    assert rare_hit > common_hit
+    assert rare_hit == common_hit
 
 
 # ---- derived key points ---------------------------------------------------------------------------

@@ -19,7 +19,11 @@ from simulator.graders.keyword.normalise import CONTENT, Doc, tokenise
 FUZZY_MIN_LEN = 5
 FUZZY_CUTOFF = 85.0
 QUESTION_DEMOTE = 0.2  # a stem that only repeats the question keeps this share of its weight
-IDF_POWER = 0.5  # idf is damped: rare words count more, but a common domain word still counts
+IDF_POWER = 0.5  # curated key points: idf is damped, rare words count more, but a common domain word still counts
+# Ad hoc (key points derived from a reference): uniform term weights. Leave-questions-out cross-validation on the
+# three training sets (tools/tune_keyword.py) found batch idf hurts on questions not seen before: over a batch
+# of a few questions it mostly measures which question an answer belongs to, not which words carry the answer.
+ADHOC_IDF_POWER = 0.0
 CROSS_SENTENCE = 0.9  # a key point gathered from several sentences earns a little less
 BIGRAM_SHARE = 0.25  # share of a phrase's coverage that needs its words in order
 
@@ -101,20 +105,22 @@ class Compiled:
         return self.weights.get(stem, self.default_weight)
 
 
-def compile_question(question_text: str, keypoints: list[KeyPoint], references: list[str], stats: CorpusStats) -> Compiled:
+def compile_question(question_text: str, keypoints: list[KeyPoint], references: list[str], stats: CorpusStats,
+                     idf_power: float | None = None) -> Compiled:
+    power = IDF_POWER if idf_power is None else idf_power
     qstems = frozenset(compile_variant(question_text).stems) if question_text else frozenset()
     refs = [v for v in (compile_variant(r) for r in references) if v.stems]
     vocab = {s for kp in keypoints for v in kp.variants for s in v.stems} | {s for v in refs for s in v.stems}
-    weights = {s: term_weight(s, stats, qstems) for s in sorted(vocab | qstems)}
+    weights = {s: term_weight(s, stats, qstems, power) for s in sorted(vocab | qstems)}
     long_vocab = sorted(s for s in vocab if len(s) >= FUZZY_MIN_LEN and not s[0].isdigit())
-    unseen = stats.idf("\x00unseen") ** IDF_POWER
+    unseen = stats.idf("\x00unseen") ** power
     variants = [v for kp in keypoints for v in kp.variants] + refs
     polar = frozenset((s, n) for v in variants for s, n in zip(v.stems, v.negs))
     return Compiled(qstems, frozenset(vocab), polar, keypoints, refs, weights, long_vocab, unseen)
 
 
-def term_weight(stem: str, stats: CorpusStats, qstems: frozenset[str]) -> float:
-    w = stats.idf(stem) ** IDF_POWER
+def term_weight(stem: str, stats: CorpusStats, qstems: frozenset[str], power: float | None = None) -> float:
+    w = stats.idf(stem) ** (IDF_POWER if power is None else power)
     return w * QUESTION_DEMOTE if stem in qstems else w
 
 
