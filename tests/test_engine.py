@@ -255,3 +255,11 @@ def test_asking_a_probe_after_the_deadline_returns_the_submitted_round(service, 
     clock.advance(601)
     view = service.ask_probe(user, rnd["id"])
     assert view["status"] == "submitted" and view["probe_asked"] is False and view["answer"] == "in time"
+
+
+def test_a_text_grader_named_by_the_user_leaves_code_rounds_to_the_code_grader(bank):
+    from simulator.engine.grading import grader_for
+
+    assert grader_for("ml_coding", "keyword") == "code" and grader_for("ml_coding", "llm") == "code"
+    assert grader_for("behavioral", "keyword") == "keyword"
+    assert grader_for("ml_coding", "pending") == "pending" and grader_for("ml_coding", "auto") == "code"

@@ -25,11 +25,22 @@ def auto_grader(round_type: str) -> str:
     return "llm" if configured() else "keyword"
 
 
+TEXT_GRADERS = ("keyword", "llm")
+
+
+def grader_for(round_type: str, grader: str) -> str:
+    """The grader a round gets: `auto` picks per round; a text grader the user names
+    (`run --grader keyword`) grades the text rounds, while code rounds keep the code grader."""
+    if grader == "auto" or (grader in TEXT_GRADERS and round_type in DEFAULT_GRADER):
+        return auto_grader(round_type)
+    return grader
+
+
 def grade_round(rnd: Round, bank: Bank, track: str, grader: str = "auto") -> dict[str, Any]:
     """The Grade for one submitted round; a grader that is not available yields a pending grade."""
     question = bank.question(rnd.question_id)
     rubric = bank.rubric(rnd.rubric_id)
-    name = auto_grader(rnd.round_type) if grader == "auto" else grader
+    name = grader_for(rnd.round_type, grader)
     try:
         registry.get(name)
     except (LookupError, ImportError):
