@@ -87,3 +87,13 @@ def test_grades_validate_against_the_schema(graded_loop):
     grade = graded_loop["rounds"][0]["grades"][0]
     assert validate("grade", grade, "grade") == []
     assert registry.get("fixed-test").kind == "keyword"
+
+
+def test_an_unanswered_round_reads_no_answer_not_pending(service, user, clock, bank):
+    loop = service.create_loop(user, "research-engineer", round_type="behavioral", seed=4)
+    service.start_next_round(user, loop["id"])
+    clock.advance(601)  # the deadline submits the empty draft
+    card = scorecard(service.grade(user, loop["id"], "fixed-test"), bank)
+    assert card["rounds"][0]["flags"] == ["no_answer"] and card["score"] == 0
+    assert "Score no answer" in to_markdown(card)
+    assert "score no answer" in to_terminal(card, color=False)

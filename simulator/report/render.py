@@ -16,6 +16,13 @@ def _level(level: int | None) -> str:
     return "not rated" if level is None else f"{level}/5"
 
 
+def _round_score(r: dict[str, Any]) -> str:
+    """A round's score; an unanswered round counts 0 in the loop and says so, rather than 'pending'."""
+    if r["score"] is not None:
+        return f"{r['score']:.2f}"
+    return "no answer" if "no_answer" in r["flags"] else "pending"
+
+
 def to_json(card: dict[str, Any]) -> str:
     return json.dumps(card, indent=2, sort_keys=True, ensure_ascii=False)
 
@@ -26,7 +33,7 @@ def to_markdown(card: dict[str, Any]) -> str:
     out = [f"# Scorecard: loop {card['loop_id']} ({card['track_name']}, {card['kind']})", "",
            f"**Loop score:** {score}  **Decision:** {band}", ""]
     for r in card["rounds"]:
-        rs = "pending" if r["score"] is None else f"{r['score']:.2f}"
+        rs = _round_score(r)
         out += [f"## Round {r['position']}: {r['round'].replace('_', ' ')} ({r['question_id']})", "",
                 f"Score {rs} · time used {_minutes(r['time_used_s'])} of {_minutes(r['time_limit_s'])}"
                 + (f" · flags: {', '.join(r['flags'])}" if r["flags"] else ""), ""]
@@ -98,7 +105,7 @@ def to_terminal(card: dict[str, Any], color: bool = True) -> str:
     out = [style(f"Scorecard: loop {card['loop_id']} ({card['track_name']})", bold=True),
            f"Loop score {score} · decision: {style(band, bold=True)}", ""]
     for r in card["rounds"]:
-        rs = "pending" if r["score"] is None else f"{r['score']:.2f}"
+        rs = _round_score(r)
         flags = f" · flags: {', '.join(r['flags'])}" if r["flags"] else ""
         out.append(style(f"Round {r['position']}: {r['round'].replace('_', ' ')}", bold=True)
                    + f" · score {rs} · time {_minutes(r['time_used_s'])} of {_minutes(r['time_limit_s'])}{flags}")
