@@ -179,3 +179,14 @@ def test_bank_coverage_table(runner):
     table = runner.invoke(main, ["bank", "stats", "--markdown"]).output.splitlines()
     assert table[0].startswith("| round | applied-ml-engineer (easy / medium / hard)")
     assert "| behavioral | 2 / 1 / 1 | 2 / 1 / 1 | 2 / 1 / 1 |" in table
+
+
+def test_resuming_a_graded_loop_points_to_its_report_without_grading_again(runner):
+    typed = "\nI used gradient accumulation.\n.\n.\n.\n.\n"
+    assert runner.invoke(main, ["run", "--track", "research-engineer", "--round", "behavioral", "--seed", "1", "--grader", "keyword"], input=typed).exit_code == 0
+    before = json.loads(runner.invoke(main, ["report", "1", "--format", "json"]).output)
+    assert before["status"] == "graded"
+    result = runner.invoke(main, ["resume", "1", "--grader", "keyword"])
+    assert result.exit_code == 1 and "loop 1 is already graded" in result.output and "mockloop report 1" in result.output
+    after = json.loads(runner.invoke(main, ["report", "1", "--format", "json"]).output)
+    assert after == before  # no second grade was added

@@ -25,6 +25,8 @@ def command(loop_id: int | None, grader: str) -> None:
         if not unfinished:
             fail("no unfinished loop to resume")
         loop_id = unfinished[0]["id"]
+    elif service.get_loop(user, loop_id)["status"] == "graded":
+        fail(f"loop {loop_id} is already graded; see: mockloop report {loop_id}")
     result = TerminalSession(service, user, loop_id).run(grader)
     if result["status"] in ("complete", "graded"):
         print_scorecard(service, user, loop_id, "terminal")
