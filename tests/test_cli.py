@@ -190,3 +190,9 @@ def test_resuming_a_graded_loop_points_to_its_report_without_grading_again(runne
     assert result.exit_code == 1 and "loop 1 is already graded" in result.output and "mockloop report 1" in result.output
     after = json.loads(runner.invoke(main, ["report", "1", "--format", "json"]).output)
     assert after == before  # no second grade was added
+
+
+def test_db_upgrade_to_an_unknown_revision_exits_1_without_traceback(runner):
+    result = runner.invoke(main, ["db", "upgrade", "--revision", "nosuch"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "cannot migrate to 'nosuch'" in result.output

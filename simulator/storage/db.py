@@ -75,9 +75,12 @@ def alembic_config(engine: Engine):
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to date with Alembic."""
     from alembic import command
+    from alembic.util import CommandError
 
     try:
         command.upgrade(alembic_config(engine), revision)
+    except CommandError as exc:  # e.g. an unknown revision
+        raise ValueError(f"cannot migrate to {revision!r}: {exc}") from None
     except (OperationalError, DatabaseError) as exc:
         raise StorageError(f"cannot migrate database {_redact(str(engine.url))}: {exc.orig}") from None
 
