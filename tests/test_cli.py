@@ -196,3 +196,9 @@ def test_db_upgrade_to_an_unknown_revision_exits_1_without_traceback(runner):
     result = runner.invoke(main, ["db", "upgrade", "--revision", "nosuch"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert "cannot migrate to 'nosuch'" in result.output
+
+
+def test_a_misspelt_grader_is_refused_before_the_loop_starts(runner):
+    result = runner.invoke(main, ["run", "--track", "research-engineer", "--round", "behavioral", "--grader", "kyword"], input="\n")
+    assert result.exit_code == 1 and "unknown grader 'kyword'; did you mean 'keyword'?" in result.output
+    assert "Loop 1" not in result.output

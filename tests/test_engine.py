@@ -263,3 +263,12 @@ def test_a_text_grader_named_by_the_user_leaves_code_rounds_to_the_code_grader(b
     assert grader_for("ml_coding", "keyword") == "code" and grader_for("ml_coding", "llm") == "code"
     assert grader_for("behavioral", "keyword") == "keyword"
     assert grader_for("ml_coding", "pending") == "pending" and grader_for("ml_coding", "auto") == "code"
+
+
+def test_grading_with_an_unknown_grader_is_refused_not_silently_pending(service, user):
+    loop = drill(service, user)
+    rnd = service.start_next_round(user, loop["id"])
+    service.submit(user, rnd["id"], "an answer")
+    with pytest.raises(LookupError, match="unknown grader 'kyword'"):
+        service.grade(user, loop["id"], "kyword")
+    assert service.get_loop(user, loop["id"])["rounds"][0]["grades"] == []

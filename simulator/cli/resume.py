@@ -16,8 +16,10 @@ def command(loop_id: int | None, grader: str) -> None:
     its last saved draft."""
     from simulator.cli.common import open_service
     from simulator.cli.report import print_scorecard
+    from simulator.engine.grading import check_grader
     from simulator.terminal.session import TerminalSession
 
+    check_grader(grader)  # before the loop, not after it
     service = open_service()
     user = service.ensure_user()
     if loop_id is None:

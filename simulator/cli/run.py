@@ -18,8 +18,10 @@ def command(track: str, round_type: str | None, pace: float, seed: int | None, p
     """Run a timed loop: each round's question, a countdown, your answer, follow-ups, then the scorecard."""
     from simulator.cli.common import open_service
     from simulator.cli.report import print_scorecard
+    from simulator.engine.grading import check_grader
     from simulator.terminal.session import TerminalSession
 
+    check_grader(grader)  # before the loop, not after it
     service = open_service()
     user = service.ensure_user()
     loop = service.create_loop(user, track, round_type=round_type, mode="practice" if practice else "timed", pace=pace, seed=seed)

@@ -28,6 +28,13 @@ def auto_grader(round_type: str) -> str:
 TEXT_GRADERS = ("keyword", "llm")
 
 
+def check_grader(grader: str) -> None:
+    """LookupError, with a suggestion, for a grader name that is neither `auto` nor registered
+    (a name that is registered but cannot load still grades as pending)."""
+    if grader != "auto" and grader not in registry.names():
+        registry.get(grader)
+
+
 def grader_for(round_type: str, grader: str) -> str:
     """The grader a round gets: `auto` picks per round; a text grader the user names
     (`run --grader keyword`) grades the text rounds, while code rounds keep the code grader."""
@@ -90,6 +97,7 @@ def check_gradable(loop: Loop) -> None:
 def grade_rounds(loop: Loop, bank: Bank, grader: str = "auto") -> dict[int, dict[str, Any]]:
     """Round id -> its Grade. Graders may call an LLM or run code: keep this outside any transaction."""
     check_gradable(loop)
+    check_grader(grader)
     return {rnd.id: grade_round(rnd, bank, loop.track, grader) for rnd in loop.rounds}
 
 
