@@ -2,6 +2,7 @@
 from alembic import context
 
 from simulator.storage.models import Base
+import simulator.teams.models  # noqa: F401  (team tables on the same Base)
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:

@@ -1,0 +1,163 @@
+"""Teams, memberships and roles: who may read and change a team's questions, answers and grades.
+
+Every public function in simulator.teams takes `(session, team_id, actor, ...)`
+where `actor` is the acting user's id, and checks membership first. Functions
+flush but never commit: the caller owns the transaction (`unit_of_work`).
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from simulator.storage.models import User
+from simulator.teams.errors import Forbidden, NotFound
+from simulator.teams.models import Membership, Team
+
+ROLES = ("admin", "interviewer")
+DEFAULT_THRESHOLD = 0.6
+DEFAULT_MIN_GOLD = 10
+
+
+def utcnow(now: datetime | None = None) -> datetime:
+    return now if now is not None else datetime.now(timezone.utc)
+
+
+def _slugify(session: Session, name: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "team"
+    slug, n = base, 1
+    while session.scalar(select(Team.id).where(Team.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _check_settings(kappa_threshold: float | None, min_gold: int | None) -> None:
+    if kappa_threshold is not None and not -1.0 <= kappa_threshold <= 1.0:
+        raise ValueError(f"kappa threshold {kappa_threshold} is outside -1..1")
+    if min_gold is not None and min_gold < 2:
+        raise ValueError(f"minimum number of gold answers {min_gold} is below 2 (kappa needs pairs)")
+
+
+def create_team(session: Session, name: str, creator_id: int, *, kappa_threshold: float = DEFAULT_THRESHOLD,
+                min_gold: int = DEFAULT_MIN_GOLD, require_certification: bool = True,
+                now: datetime | None = None) -> Team:
+    """A new team; its creator is its first admin."""
+    if not name.strip():
+        raise ValueError("a team needs a name")
+    if session.get(User, creator_id) is None:
+        raise NotFound(f"no user {creator_id}")
+    _check_settings(kappa_threshold, min_gold)
+    team = Team(slug=_slugify(session, name), name=name.strip(), kappa_threshold=kappa_threshold,
+                min_gold=min_gold, require_certification=require_certification, created_at=utcnow(now))
+    session.add(team)
+    session.flush()
+    session.add(Membership(team_id=team.id, user_id=creator_id, role="admin", created_at=utcnow(now)))
+    session.flush()
+    return team
+
+
+def membership(session: Session, team_id: int, user_id: int) -> Membership | None:
+    return session.scalar(select(Membership).where(Membership.team_id == team_id, Membership.user_id == user_id))
+
+
+def require_member(session: Session, team_id: int, actor: int, role: str | None = None) -> Membership:
+    """The actor's membership, or Forbidden (also for a team that does not exist: no probing ids)."""
+    m = membership(session, team_id, actor)
+    if m is None:
+        raise Forbidden(f"user {actor} is not a member of team {team_id}")
+    if role is not None and m.role != role:
+        raise Forbidden(f"this needs the {role} role in team {team_id} (user {actor} is {m.role})")
+    return m
+
+
+def require_admin(session: Session, team_id: int, actor: int) -> Membership:
+    return require_member(session, team_id, actor, "admin")
+
+
+def is_admin(session: Session, team_id: int, user_id: int) -> bool:
+    m = membership(session, team_id, user_id)
+    return m is not None and m.role == "admin"
+
+
+def get_team(session: Session, team_id: int, actor: int) -> Team:
+    require_member(session, team_id, actor)
+    return session.get(Team, team_id)
+
+
+def teams_for(session: Session, user_id: int) -> list[tuple[Team, str]]:
+    """The teams a user belongs to, with the user's role in each."""
+    rows = session.execute(select(Team, Membership.role).join(Membership, Membership.team_id == Team.id)
+                           .where(Membership.user_id == user_id).order_by(Team.name))
+    return [(t, r) for t, r in rows]
+
+
+def list_members(session: Session, team_id: int, actor: int) -> list[dict]:
+    require_member(session, team_id, actor)
+    rows = session.execute(select(Membership, User.username).join(User, User.id == Membership.user_id)
+                           .where(Membership.team_id == team_id).order_by(User.username))
+    return [{"user_id": m.user_id, "username": name, "role": m.role} for m, name in rows]
+
+
+def _admins(session: Session, team_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Membership)
+                          .where(Membership.team_id == team_id, Membership.role == "admin"))
+
+
+def add_member(session: Session, team_id: int, actor: int, user_id: int, role: str = "interviewer",
+               *, now: datetime | None = None) -> Membership:
+    require_admin(session, team_id, actor)
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
+    if session.get(User, user_id) is None:
+        raise NotFound(f"no user {user_id}")
+    existing = membership(session, team_id, user_id)
+    if existing is not None:
+        return set_role(session, team_id, actor, user_id, role)
+    m = Membership(team_id=team_id, user_id=user_id, role=role, created_at=utcnow(now))
+    session.add(m)
+    session.flush()
+    return m
+
+
+def set_role(session: Session, team_id: int, actor: int, user_id: int, role: str) -> Membership:
+    require_admin(session, team_id, actor)
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
+    m = membership(session, team_id, user_id)
+    if m is None:
+        raise NotFound(f"user {user_id} is not a member of team {team_id}")
+    if m.role == "admin" and role != "admin" and _admins(session, team_id) == 1:
+        raise Forbidden("a team keeps at least one admin")
+    m.role = role
+    session.flush()
+    return m
+
+
+def remove_member(session: Session, team_id: int, actor: int, user_id: int) -> None:
+    require_admin(session, team_id, actor)
+    m = membership(session, team_id, user_id)
+    if m is None:
+        raise NotFound(f"user {user_id} is not a member of team {team_id}")
+    if m.role == "admin" and _admins(session, team_id) == 1:
+        raise Forbidden("a team keeps at least one admin")
+    session.delete(m)
+    session.flush()
+
+
+def update_settings(session: Session, team_id: int, actor: int, *, kappa_threshold: float | None = None,
+                    min_gold: int | None = None, require_certification: bool | None = None) -> Team:
+    """Certification threshold (quadratic weighted kappa), minimum gold answers, and whether it is required."""
+    require_admin(session, team_id, actor)
+    _check_settings(kappa_threshold, min_gold)
+    team = session.get(Team, team_id)
+    if kappa_threshold is not None:
+        team.kappa_threshold = kappa_threshold
+    if min_gold is not None:
+        team.min_gold = min_gold
+    if require_certification is not None:
+        team.require_certification = require_certification
+    session.flush()
+    return team
