@@ -8,34 +8,47 @@ Modules: workspace (teams, roles), library (reads: team bank, rubric versions),
 authoring (create/edit/import, review status), review (transitions), export,
 answers (calibration sets: gold, shared, synthetic, llm), synthetic (removal
 rule), allocation, grading, certification, stats, demo, models, errors.
+
+Names are imported lazily (PEP 562): `import simulator.teams.models` (as the
+migration environment does) loads only the tables, not numpy or the bank.
 """
 from __future__ import annotations
 
-from simulator.teams.allocation import Allocation, allocate, is_connected
-from simulator.teams.answers import (add_gold_answers, add_llm_answers, add_shared_answer, add_synthetic_answers,
-                                     create_set, get_answer, get_set, list_answers, list_sets,
-                                     withdraw_shared_answer)
-from simulator.teams.authoring import (ImportResult, import_documents, import_paths, save_question, save_rubric,
-                                       set_question_status, set_rubric_status)
-from simulator.teams.certification import (certification_queue, certifications, certify, certify_machine,
-                                           is_certified)
-from simulator.teams.errors import ConsentRequired, Forbidden, InvalidTransition, NotFound, TeamError
-from simulator.teams.export import export_bank
-from simulator.teams.grading import grading_queue, list_grades, run_machine_grader, submit_grade
-from simulator.teams.library import (get_question, list_questions, list_rubrics, rubric_by_hash, rubric_versions,
-                                     team_bank)
-from simulator.teams.review import STATUSES, TRANSITIONS, allowed
-from simulator.teams.stats import team_records, team_report
-from simulator.teams.workspace import (ROLES, add_member, create_team, get_team, list_members, remove_member,
-                                       require_admin, require_member, set_role, teams_for, update_settings)
+import importlib
+from typing import Any
 
-__all__ = ["Allocation", "ConsentRequired", "Forbidden", "ImportResult", "InvalidTransition", "NotFound", "ROLES",
-           "STATUSES", "TRANSITIONS", "TeamError", "add_gold_answers", "add_llm_answers", "add_member",
-           "add_shared_answer", "add_synthetic_answers", "allocate", "allowed",
-           "certification_queue", "certifications", "certify", "certify_machine", "create_set", "create_team",
-           "export_bank", "get_answer", "get_question", "get_set", "get_team", "grading_queue",
-           "import_documents", "import_paths", "is_certified", "is_connected", "list_answers", "list_grades",
-           "list_members", "list_questions", "list_rubrics", "list_sets", "remove_member", "require_admin",
-           "require_member", "rubric_by_hash", "rubric_versions", "run_machine_grader", "save_question",
-           "save_rubric", "set_question_status", "set_role", "set_rubric_status", "submit_grade", "team_bank",
-           "team_records", "team_report", "teams_for", "update_settings", "withdraw_shared_answer"]
+from simulator.teams import models  # noqa: F401  (the tables join Base.metadata whenever the package is imported)
+
+_EXPORTS = {"Allocation": "allocation", "allocate": "allocation", "is_connected": "allocation",
+            "add_gold_answers": "answers", "add_llm_answers": "answers", "add_shared_answer": "answers",
+            "add_synthetic_answers": "answers", "create_set": "answers", "get_answer": "answers",
+            "get_set": "answers", "list_answers": "answers", "list_sets": "answers",
+            "withdraw_shared_answer": "answers", "ImportResult": "authoring", "import_documents": "authoring",
+            "import_paths": "authoring", "save_question": "authoring", "save_rubric": "authoring",
+            "set_question_status": "authoring", "set_rubric_status": "authoring",
+            "certification_queue": "certification", "certifications": "certification", "certify": "certification",
+            "certify_machine": "certification", "is_certified": "certification", "ConsentRequired": "errors",
+            "Forbidden": "errors", "InvalidTransition": "errors", "NotFound": "errors", "TeamError": "errors",
+            "export_bank": "export", "grading_queue": "grading", "list_grades": "grading",
+            "run_machine_grader": "grading", "submit_grade": "grading", "get_question": "library",
+            "list_questions": "library", "list_rubrics": "library", "rubric_by_hash": "library",
+            "rubric_versions": "library", "team_bank": "library", "STATUSES": "review", "TRANSITIONS": "review",
+            "allowed": "review", "team_records": "stats", "team_report": "stats", "ROLES": "workspace",
+            "add_member": "workspace", "create_team": "workspace", "get_team": "workspace",
+            "list_members": "workspace", "remove_member": "workspace", "require_admin": "workspace",
+            "require_member": "workspace", "set_role": "workspace", "teams_for": "workspace",
+            "update_settings": "workspace"}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'simulator.teams' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"simulator.teams.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
