@@ -68,7 +68,7 @@ def test_bench_on_the_shipped_fixture_markdown_and_json():
     assert any("plain stemmed overlap" in l for l in lines)
     res = json.loads(CliRunner().invoke(main, ["bench", "grading", "--data", str(FIXTURE), "--json"]).stdout)
     row = res[0]["grader"]
-    assert row["n"] == 56 and row["pearson"] >= 0.77 and "f1" not in row
+    assert row["n"] == 56 and row["pearson"] >= 0.78 and "f1" not in row
     assert {"pearson", "spearman", "rmse", "qwk"} <= set(row) and res[0]["two_way"] is False
 
 

@@ -101,7 +101,7 @@ def test_question_words_are_demoted():
     assert content["score"] > parrot["score"]
 
 
-def test_idf_weights_make_rare_terms_count_more_in_curated_key_points_only():
+def test_idf_weights_make_rare_terms_count_more():
     stats = CorpusStats.from_texts(["the model trains"] * 20 + ["warmup schedule"])
     assert stats.idf("warmup") > stats.idf("model") > 0
     assert CorpusStats().idf("anything") == 1.0
@@ -109,11 +109,10 @@ def test_idf_weights_make_rare_terms_count_more_in_curated_key_points_only():
     bank_stats = CorpusStats.from_questions([ds_question(), {"prompt": "Explain warmup.", "key_points": []}])
     assert bank_stats.n_docs == 2 and bank_stats.df["optim"] == 1
     q, r = adhoc_question("How do you stabilise it?", "Use a warmup for the model.")
-    assert term_weight("warmup", stats, frozenset()) > term_weight("model", stats, frozenset())  # curated: idf ** IDF_POWER
-    # ad hoc: uniform weights (ADHOC_IDF_POWER = 0), chosen by leave-questions-out CV (tools/tune_keyword.py)
+    assert term_weight("warmup", stats, frozenset()) > term_weight("model", stats, frozenset())  # curated key points: idf ** IDF_POWER
     rare_hit = KeywordGrader(stats).grade(q, r, "A warmup.")["score"]
     common_hit = KeywordGrader(stats).grade(q, r, "The model.")["score"]
-    assert rare_hit == common_hit
+    assert rare_hit > common_hit  # ad hoc: idf ** ADHOC_IDF_POWER
 
 
 # ---- derived key points ---------------------------------------------------------------------------
