@@ -94,7 +94,8 @@ def round_page(round_id: int):
     loop = service().get_loop(g.user_id, rv["loop_id"])
     question = bank().questions.get(rv["question_id"], {})
     paper = bank().papers.get(question.get("paper", ""))
-    return render_template("loops/round.html", rv=rv, loop=loop, paper=paper, data=page_data(rv, loop),
+    live = rv["status"] in ("in_progress", "paused")
+    return render_template("loops/round.html", rv=rv, loop=loop, paper=paper, data=page_data(rv, loop), live=live,
                            starter=actions.starter_code(question) if rv["round"] == "ml_coding" else "")
 
 

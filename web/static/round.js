@@ -7,7 +7,7 @@
   var data = JSON.parse(dataEl.textContent);
   var $ = function (id) { return document.getElementById(id); };
   var form = $("answer-form"), answer = $("answer"), countdown = $("countdown"), warning = $("warning");
-  var statusEl = $("save-status"), probeList = $("probe-list"), hiddenNote = $("probes-hidden");
+  var statusEl = $("save-status"), stateEl = $("save-state"), probeList = $("probe-list"), hiddenNote = $("probes-hidden");
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var backupKey = "mockloop:draft:" + data.round_id;
 
@@ -20,7 +20,13 @@
   (data.warnings_given || []).forEach(function (m) { announced[m] = true; });
   (data.probes || []).forEach(function (p) { shownProbes[p.index] = true; });
 
-  function setStatus(text) {  // the polite live region changes only when the state does
+  // The visible save state changes with every save; the polite live region speaks only of problems and recoveries.
+  var STATES = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", failed: "Not saved" };
+  function setState(state) {
+    if (stateEl.dataset.state !== state) { stateEl.dataset.state = state; stateEl.textContent = STATES[state]; }
+  }
+
+  function setStatus(text) {
     if (text !== lastStatus) { statusEl.textContent = text; lastStatus = text; }
   }
 
@@ -43,8 +49,16 @@
     var saved;
     try { saved = JSON.parse(localStorage.getItem(backupKey) || "null"); } catch (e) { saved = null; }
     if (!saved || saved.after < serverSeq) { clearBackup(); return; }
+    var restored = false;
     if (saved.text !== answer.value) {
       answer.value = saved.text;
+      restored = true;
+    }
+    Object.keys(saved.probes || {}).forEach(function (index) {
+      var area = $("probe-" + index);
+      if (area && area.value !== saved.probes[index]) { area.value = saved.probes[index]; restored = true; }
+    });
+    if (restored) {
       answer.dispatchEvent(new Event("input"));
       setStatus("Restored unsaved text from this browser; saving it now.");
     }
@@ -139,16 +153,17 @@
     if (dirty) {
       sent = snapshot();
       seq = Math.max(seq, serverSeq) + 1;
-      setStatus("Saving…");
+      setState("saving");
       request = api("PUT", data.urls.draft, { text: answer.value, seq: seq, probe_answers: probeAnswers() }, keepalive);
     } else {
       request = api("GET", data.urls.round);
     }
     return request.then(function (view) {
       if (sent !== null && view.saved && snapshot() === sent) { dirty = false; clearBackup(); }
+      if (failures) setStatus("Saved again: the server is reachable.");
       failures = 0; retryAt = 0;
       apply(view);
-      if (!finished) setStatus(dirty ? "Unsaved changes." : "All changes saved.");
+      if (!finished) setState(dirty ? "dirty" : "saved");
       var rem = remaining();
       if (!finished && rem !== null && dueMark(rem)) {
         return api("POST", data.urls.tick).then(function (loop) { announce(loop.warnings || []); });
@@ -158,6 +173,7 @@
       var wait = Math.min(30, Math.pow(2, failures - 1));
       retryAt = performance.now() + wait * 1000;
       var why = err.status ? err.message : "cannot reach the server";
+      setState("failed");
       setStatus("Not saved: " + why + ". Retrying in " + wait + " s; your text is kept in this browser.");
       setTimeout(function () { sync(); }, wait * 1000);
       return false;
@@ -168,7 +184,7 @@
     });
   }
 
-  function changed() { dirty = true; backup(); }
+  function changed() { dirty = true; setState("dirty"); backup(); }
 
   function tickDisplay() {
     if (finished) return;
@@ -196,6 +212,7 @@
         dirty = Object.values(probeAnswers()).some(function (t) { return t; });
         if (!dirty) clearBackup();
         apply(view);
+        setState(dirty ? "dirty" : "saved");
         setStatus("First answer saved; follow-up questions are below.");
         var first = probeList.querySelector("textarea");
         if (first) first.focus();

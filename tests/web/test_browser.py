@@ -1,0 +1,235 @@
+"""In real Chromium: a whole drill with reloads, autosave failures, a server restart, the deadline, the scorecard;
+keyboard only; the code editor. The server runs in a thread with a fake clock the test moves."""
+from __future__ import annotations
+
+import os
+import re
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import require_system
+from tests.web.conftest import Api, make_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+class LiveServer:
+    """The app on 127.0.0.1 in a thread; `restart` serves a fresh app (same database) on the same port."""
+
+    def __init__(self, make, port: int = 0):
+        self.make = make
+        self.app = make()
+        self.server = make_server("127.0.0.1", port, self.app, threaded=True)
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def restart(self) -> "LiveServer":
+        return LiveServer(self.make, self.port)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_system("chromium", os.path.exists(CHROMIUM), "the browser tests drive Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def text_grader():
+    """'auto' grades text rounds with the keyword grader; a small deterministic stand-in if it is not importable."""
+    from simulator.graders.base import registry
+
+    try:
+        registry.get("keyword")
+    except (ImportError, LookupError):
+        from simulator.scoring import empty_grade
+
+        class FakeKeyword:
+            name, kind, version = "keyword", "keyword", "test"
+
+            def grade(self, question, rubric, answer, *, track=None):
+                grade = empty_grade(self, question, rubric)
+                at = answer.find("gradient accumulation")
+                entry = grade["criteria"][0]
+                entry["level"] = 4 if at >= 0 else 1
+                if at >= 0:
+                    entry["evidence"] = [{"start": at, "end": at + 21, "quote": "gradient accumulation"}]
+                grade["score"] = 0.75 if at >= 0 else 0.0
+                return grade
+
+        registry.register(FakeKeyword())
+
+
+@pytest.fixture
+def live(tmp_path, bank, clock, text_grader):
+    servers = [LiveServer(lambda: make_app(tmp_path, bank, clock, AUTOSAVE_MS=300))]
+    yield servers
+    servers[-1].stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def expect_text(page, selector, pattern, timeout=10_000):
+    from playwright.sync_api import expect
+
+    expect(page.locator(selector)).to_have_text(re.compile(pattern), timeout=timeout)
+
+
+def saved(page, timeout=10_000):
+    """Wait until every change has reached the server (the visible save state, set on each keystroke)."""
+    page.wait_for_selector('#save-state[data-state="saved"]', timeout=timeout)
+
+
+def tab_to(page, selector, limit=40):
+    """Press Tab until the focused element matches `selector` (it must be reachable by keyboard)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} was not reached with {limit} presses of Tab")
+
+
+def started_round(live, round_type="behavioral"):
+    """A drill started through the API of the same app (the browser then opens its round page)."""
+    api = Api(live[0].app.test_client())
+    return api.drill(round_type=round_type)
+
+
+def test_a_whole_drill_with_reload_warning_deadline_and_scorecard(live, page, clock):
+    base = live[0].url
+    page.goto(base + "/loops/new")
+    page.select_option("#track", "research-engineer")
+    page.select_option("#round", "behavioral")
+    page.click("#submit")
+    page.click("#start-round")
+    page.fill("#answer", "I used gradient accumulation to fit the batch.")
+    saved(page)
+    clock.advance(100)
+    page.reload()
+    assert page.input_value("#answer") == "I used gradient accumulation to fit the batch."
+    expect_text(page, "#countdown", r"^8:(20|19|18)$")  # the server's time left, not a fresh 10:00
+    assert page.text_content("#warning") == ""
+    clock.advance(201)  # 299 s left: the five-minute mark
+    expect_text(page, "#warning", r"^5 minutes left\.$")
+    clock.advance(300)  # past the deadline: the server submits the last saved draft
+    expect_text(page, "#finished-title", "Time is up")
+    assert page.is_disabled("#answer")
+    page.click("#continue")
+    page.click("#scorecard-link")
+    marks = page.locator("pre.answer mark")
+    assert marks.count() >= 1 and "gradient accumulation" in marks.first.text_content()
+
+
+def test_autosave_failure_is_announced_retried_and_survives_a_server_restart(live, page):
+    _, rnd = started_round(live)
+    page.goto(f"{live[0].url}/rounds/{rnd['id']}")
+    page.fill("#answer", "first part")
+    saved(page)
+    live[0].stop()
+    page.type("#answer", ", typed while the server was down")
+    expect_text(page, "#save-status", r"Not saved: cannot reach the server\. Retrying in \d+ s")
+    assert page.get_attribute("#save-status", "aria-live") == "polite"
+    live.append(live[0].restart())
+    saved(page, timeout=20_000)
+    expect_text(page, "#save-status", "Saved again")
+    page.reload()
+    assert page.input_value("#answer") == "first part, typed while the server was down"
+
+
+def test_unsaved_typing_is_restored_after_a_reload(live, page):
+    _, rnd = started_round(live)
+    url = f"{live[0].url}/rounds/{rnd['id']}"
+    page.goto(url)
+    live[0].stop()  # nothing can reach the server: only the browser's copy exists
+    page.fill("#answer", "never reached the server")
+    live.append(live[0].restart())
+    page.goto(url)
+    assert page.input_value("#answer") == "never reached the server"
+    saved(page, timeout=20_000)
+
+
+def test_first_answer_reveals_the_follow_ups(live, page):
+    _, rnd = started_round(live)
+    page.goto(f"{live[0].url}/rounds/{rnd['id']}")
+    page.fill("#answer", "my first answer")
+    page.click("#first-answer")
+    expect_text(page, "#probe-list", "What happens when the batch does not fit?")
+    assert page.evaluate("document.activeElement.id") == "probe-0"
+    page.fill("#probe-0", "micro-batches")
+    saved(page)
+    page.reload()
+    assert page.input_value("#probe-0") == "micro-batches"
+
+
+def test_keyboard_only_start_answer_submit(live, page):
+    page.goto(live[0].url + "/loops/new")
+    tab_to(page, "#track")
+    page.keyboard.press("ArrowDown")  # applied-ml-engineer -> research-engineer
+    tab_to(page, "#round")
+    for _ in range(6):  # the whole loop -> ... -> behavioral
+        page.keyboard.press("ArrowDown")
+    assert page.input_value("#track") == "research-engineer" and page.input_value("#round") == "behavioral"
+    tab_to(page, "#submit")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/loops/\d+$"))
+    tab_to(page, "#start-round")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/rounds/\d+$"))
+    tab_to(page, "#answer")
+    page.keyboard.type("Gradient accumulation with a clear structure.")
+    tab_to(page, "#submit-round")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/loops/\d+$"))
+    tab_to(page, "#scorecard-link")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/scorecard$"))
+    assert page.locator("pre.answer mark").count() >= 1
+
+
+def test_code_editor_highlights_indents_and_runs(live, page):
+    _, rnd = started_round(live, "ml_coding")
+    page.goto(f"{live[0].url}/rounds/{rnd['id']}")
+    page.fill("#answer", "")
+    page.focus("#answer")
+    page.keyboard.type("def f(x):")
+    page.keyboard.press("Enter")  # keeps and deepens the indentation
+    page.keyboard.type("return 'a'  # note")
+    assert page.input_value("#answer") == "def f(x):\n    return 'a'  # note"
+    hl = page.locator("#answer-highlight")
+    assert hl.locator(".tok-keyword").all_text_contents()[:2] == ["def", "return"]
+    assert hl.locator(".tok-string").first.text_content() == "'a'"
+    assert hl.locator(".tok-comment").first.text_content() == "# note"
+    assert hl.text_content().rstrip() == page.input_value("#answer")
+    page.keyboard.press("Tab")  # Tab indents inside the editor...
+    assert page.input_value("#answer").endswith("# note    ")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")  # ...and Escape, Tab leaves it
+    assert page.evaluate("document.activeElement.id") == "run-examples"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !['', 'Running…'].includes(document.getElementById('run-output').textContent)",
+                           timeout=60_000)
+    output = page.text_content("#run-output")
+    assert "not available" in output or "example" in output.lower(), output
