@@ -17,7 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from simulator.bank import Bank
 from simulator.clock import Clock, SystemClock, as_utc
 from simulator.engine import timing
-from simulator.engine.states import LOOP_TRANSITIONS, ROUND_TRANSITIONS, InvalidTransition, LoopState, RoundState, check
+from simulator.engine.round_actions import RoundActions
+from simulator.engine.states import (
+    LOOP_TRANSITIONS, ROUND_TRANSITIONS, InvalidTransition, LoopState, NotFound, RoundState, advance as _set,
+)
 from simulator.engine.views import graded_text, loop_view, round_view
 from simulator.selection import plan_loop
 from simulator.storage.db import unit_of_work
@@ -26,21 +29,9 @@ from simulator.storage.models import Loop, Round, User
 LOCAL_USER = "local"
 
 
-class NotFound(LookupError):
-    """No such loop or round for this user (another user's loop is reported the same way)."""
+class LoopService(RoundActions):
+    """The timed engine for loops; round actions (drafts, probes, submit, pauses) come from RoundActions."""
 
-
-class ModeError(Exception):
-    """The action is not allowed in this loop's mode (pausing outside practice mode)."""
-
-
-def _set(obj: Loop | Round, table: dict[str, set[str]], target: str) -> None:
-    what = f"loop {obj.id}" if isinstance(obj, Loop) else f"round {obj.position + 1}"
-    check(table, what, obj.status, target)
-    obj.status = target
-
-
-class LoopService:
     def __init__(self, sessions: sessionmaker[Session], bank: Bank, clock: Clock | None = None):
         self.sessions = sessions
         self.bank = bank
@@ -182,7 +173,6 @@ class LoopService:
             view["warnings"] = warnings
             return view
 
-    # ---- round actions -----------------------------------------------------------------
     def start_next_round(self, user_id: int, loop_id: int) -> dict[str, Any]:
         with unit_of_work(self.sessions) as s:
             loop = self._loop(s, loop_id, user_id)
@@ -200,167 +190,6 @@ class LoopService:
             rnd.started_at = now
             rnd.deadline = now + timedelta(seconds=rnd.duration_s)
             timing.reveal_due_probes(rnd, now)
-            return round_view(rnd, self.bank, now, self._marks(loop))
-
-    def get_round(self, user_id: int, round_id: int) -> dict[str, Any]:
-        with unit_of_work(self.sessions) as s:
-            rnd = self._round(s, round_id, user_id)
-            now = self.clock.now()
-            self._apply_clock(rnd.loop, now)
-            return round_view(rnd, self.bank, now, self._marks(rnd.loop))
-
-    def save_draft(
-        self,
-        user_id: int,
-        round_id: int,
-        text: str,
-        *,
-        seq: int | None = None,
-        probe_answers: dict[int, str] | None = None,
-    ) -> dict[str, Any]:
-        """Autosave. A draft that arrives after the deadline is not taken (the round was
-        already submitted with the last draft saved in time); an out-of-order draft (a
-        `seq` not above the stored one) is ignored. The view says `saved` either way."""
-        with unit_of_work(self.sessions) as s:
-            rnd = self._round(s, round_id, user_id)
-            now = self.clock.now()
-            self._apply_clock(rnd.loop, now)
-            saved = False
-            if rnd.status in (RoundState.IN_PROGRESS, RoundState.PAUSED) and (seq is None or seq > rnd.draft_seq):
-                rnd.draft = text
-                rnd.draft_seq = seq if seq is not None else rnd.draft_seq + 1
-                rnd.draft_saved_at = now
-                if probe_answers:
-                    self._store_probe_answers(rnd, probe_answers)
-                saved = True
-            view = round_view(rnd, self.bank, now, self._marks(rnd.loop))
-            view["saved"] = saved
-            return view
-
-    def _store_probe_answers(self, rnd: Round, answers: dict[int, str]) -> None:
-        probes = [dict(p) for p in rnd.probes or []]
-        for index, text in answers.items():
-            index = int(index)
-            if 0 <= index < len(probes) and probes[index].get("revealed_at"):
-                probes[index]["answer"] = text
-        rnd.probes = probes
-
-    def first_answer(self, user_id: int, round_id: int, text: str | None = None) -> dict[str, Any]:
-        """The candidate has given a first answer: save it, and the interviewer asks a follow-up."""
-        with unit_of_work(self.sessions) as s:
-            rnd = self._round(s, round_id, user_id)
-            now = self.clock.now()
-            self._apply_clock(rnd.loop, now)
-            if rnd.status == RoundState.IN_PROGRESS:
-                if text is not None:
-                    rnd.draft = text
-                    rnd.draft_seq += 1
-                    rnd.draft_saved_at = now
-                rnd.first_answer_at = rnd.first_answer_at or now
-            in_progress = rnd.status == RoundState.IN_PROGRESS
-        return self.ask_probe(user_id, round_id) if in_progress else self.get_round(user_id, round_id)
-
-    def ask_probe(self, user_id: int, round_id: int) -> dict[str, Any]:
-        """Ask the next follow-up aimed at what the answer has not covered (at most a few per round).
-
-        The interviewer may call an LLM, so it runs outside any database transaction. The view's
-        `probe_asked` says whether a new probe appeared."""
-        from simulator.engine import probes
-
-        with unit_of_work(self.sessions) as s:
-            rnd = self._round(s, round_id, user_id)
-            now = self.clock.now()
-            self._apply_clock(rnd.loop, now)
-            if rnd.status != RoundState.IN_PROGRESS:
-                view = round_view(rnd, self.bank, now, self._marks(rnd.loop))
-                view["probe_asked"] = False
-                return view
-            question = self.bank.question(rnd.question_id)
-            rubric = self.bank.rubric(rnd.rubric_id)
-            answer, current = graded_text(rnd), [dict(p) for p in rnd.probes or []]
-        chosen = probes.choose(question, rubric, answer, current)
-        with unit_of_work(self.sessions) as s:
-            rnd = self._round(s, round_id, user_id)
-            now = self.clock.now()
-            self._apply_clock(rnd.loop, now)
-            asked = chosen is not None and rnd.status == RoundState.IN_PROGRESS
-            if asked:
-                rnd.probes = probes.record(rnd.probes or [], chosen, now.isoformat())
-            view = round_view(rnd, self.bank, now, self._marks(rnd.loop))
-            view["probe_asked"] = asked
-            return view
-
-    def add_probe(self, user_id: int, round_id: int, text: str, source: str = "interviewer") -> dict[str, Any]:
-        """A follow-up asked during the round (e.g. by the LLM interviewer), revealed at once."""
-        with unit_of_work(self.sessions) as s:
-            rnd = self._round(s, round_id, user_id)
-            now = self.clock.now()
-            self._apply_clock(rnd.loop, now)
-            if rnd.status != RoundState.IN_PROGRESS:
-                raise ValueError("probes can only be added while the round is in progress")
-            rnd.probes = list(rnd.probes or []) + [
-                {"text": text, "targets": [], "reveal_after_s": None, "revealed_at": now.isoformat(), "answer": "", "source": source}
-            ]
-            return round_view(rnd, self.bank, now, self._marks(rnd.loop))
-
-    def submit(
-        self,
-        user_id: int,
-        round_id: int,
-        text: str | None = None,
-        *,
-        probe_answers: dict[int, str] | None = None,
-    ) -> dict[str, Any]:
-        """Submit a round. After the deadline the answer is still recorded but flagged late."""
-        with unit_of_work(self.sessions) as s:
-            rnd = self._round(s, round_id, user_id)
-            loop = rnd.loop
-            now = self.clock.now()
-            deadline = as_utc(rnd.deadline)
-            if rnd.status == RoundState.PENDING:
-                raise ValueError(f"round {rnd.position + 1} has not started")
-            late = deadline is not None and rnd.paused_at is None and now > deadline
-            if rnd.status in (RoundState.IN_PROGRESS, RoundState.PAUSED) and not late:
-                if probe_answers:
-                    self._store_probe_answers(rnd, probe_answers)
-                self._finish_round(loop, rnd, now, rnd.draft if text is None else text, auto=False)
-            elif late:
-                self._apply_clock(loop, now)  # the autosubmit at the deadline happens first
-                if rnd.status != RoundState.SUBMITTED or not rnd.auto_submitted or rnd.late_by_s is not None:
-                    raise ValueError(f"round {rnd.position + 1} is already {rnd.status}")
-                if probe_answers:
-                    self._store_probe_answers(rnd, probe_answers)
-                if text is not None:
-                    rnd.answer = text
-                rnd.late_by_s = round((now - deadline).total_seconds(), 3)
-            else:
-                raise ValueError(f"round {rnd.position + 1} is already {rnd.status}")
-            return round_view(rnd, self.bank, now, self._marks(loop))
-
-    def pause(self, user_id: int, round_id: int) -> dict[str, Any]:
-        with unit_of_work(self.sessions) as s:
-            rnd = self._round(s, round_id, user_id)
-            loop = rnd.loop
-            if loop.mode != "practice":
-                raise ModeError("pausing is only allowed in practice mode")
-            now = self.clock.now()
-            self._apply_clock(loop, now)
-            _set(rnd, ROUND_TRANSITIONS, RoundState.PAUSED)
-            _set(loop, LOOP_TRANSITIONS, LoopState.PAUSED)
-            rnd.paused_at = now
-            rnd.pauses = list(rnd.pauses or []) + [{"at": now.isoformat(), "seconds": None}]
-            return round_view(rnd, self.bank, now, self._marks(loop))
-
-    def unpause(self, user_id: int, round_id: int) -> dict[str, Any]:
-        with unit_of_work(self.sessions) as s:
-            rnd = self._round(s, round_id, user_id)
-            loop = rnd.loop
-            now = self.clock.now()
-            if rnd.status != RoundState.PAUSED:
-                raise ValueError(f"round {rnd.position + 1} is not paused")
-            _set(rnd, ROUND_TRANSITIONS, RoundState.IN_PROGRESS)
-            _set(loop, LOOP_TRANSITIONS, LoopState.ROUND_IN_PROGRESS)
-            self._close_pause(rnd, now)
             return round_view(rnd, self.bank, now, self._marks(loop))
 
     @staticmethod

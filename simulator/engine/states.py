@@ -44,3 +44,18 @@ class InvalidTransition(Exception):
 def check(table: dict[str, set[str]], what: str, current: str, target: str) -> None:
     if target not in table.get(current, set()):
         raise InvalidTransition(f"{what} is {current.replace('_', ' ')}; it cannot become {target.replace('_', ' ')}")
+
+
+class NotFound(LookupError):
+    """No such loop or round for this user (another user's loop is reported the same way)."""
+
+
+class ModeError(Exception):
+    """The action is not allowed in this loop's mode (pausing outside practice mode)."""
+
+
+def advance(obj, table: dict[str, set[str]], target: str) -> None:
+    """Move a Loop or Round to `target`, or raise InvalidTransition naming its state."""
+    what = f"round {obj.position + 1}" if hasattr(obj, "position") else f"loop {obj.id}"
+    check(table, what, obj.status, target)
+    obj.status = target
