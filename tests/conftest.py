@@ -7,6 +7,7 @@ from simulator.clock import FakeClock
 from simulator.engine import LoopService
 from simulator.storage.db import make_engine
 import simulator.teams.models  # noqa: F401  (every table on Base, as the migrations have them)
+import simulator.peers.models  # noqa: F401  (the peer-review tables too)
 from simulator.storage.models import Base
 from tests.factories import make_bank
 

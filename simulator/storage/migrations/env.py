@@ -3,6 +3,7 @@ from alembic import context
 
 from simulator.storage.models import Base
 import simulator.teams.models  # noqa: F401  (team tables on the same Base)
+import simulator.peers.models  # noqa: F401  (peer-review tables on the same Base)
 
 engine = context.config.attributes["engine"]
 with engine.begin() as connection:
