@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -14,9 +15,14 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(start_timer)
     app.before_request(load_user)
     app.after_request(security_headers)
     app.context_processor(lambda: {"current_username": g.get("username"), "multi_user": app.config["MULTI_USER"]})
+
+
+def start_timer() -> None:
+    g.started = time.perf_counter()
 
 
 def load_user() -> None:
@@ -77,6 +83,8 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def security_headers(response):
+    if "started" in g:  # how long the app took, apart from the network and the WSGI server
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.1f}"
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
