@@ -159,16 +159,21 @@ def test_autosave_failure_is_announced_retried_and_survives_a_server_restart(liv
     assert page.input_value("#answer") == "first part, typed while the server was down"
 
 
-def test_unsaved_typing_is_restored_after_a_reload(live, page):
+def test_unsaved_typing_survives_a_closed_tab(live, page):
     _, rnd = started_round(live)
     url = f"{live[0].url}/rounds/{rnd['id']}"
     page.goto(url)
     live[0].stop()  # nothing can reach the server: only the browser's copy exists
     page.fill("#answer", "never reached the server")
+    context = page.context
+    page.close()
     live.append(live[0].restart())
-    page.goto(url)
-    assert page.input_value("#answer") == "never reached the server"
-    saved(page, timeout=20_000)
+    tab = context.new_page()
+    tab.goto(url)
+    assert tab.input_value("#answer") == "never reached the server"
+    saved(tab, timeout=20_000)
+    tab.reload()
+    assert tab.input_value("#answer") == "never reached the server"  # now from the server
 
 
 def test_first_answer_reveals_the_follow_ups(live, page):
