@@ -1,0 +1,173 @@
+"""Authoring: questions and rubrics in the bank schemas (a JSON editor in a form), import, review status, export."""
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+
+from simulator import teams
+from simulator.teams.review import allowed
+from simulator.validation import Problem, ValidationFailed
+from web.security import login_required
+from web.teams import bp, team_context
+from web.teams.common import export_zip, parse_json, problem_lines, team_session
+
+MAX_IMPORT_FILES = 50
+REQUIRED = {"question": "id, round, rubric, tracks, difficulty, time_limit_min, prompt, tests, key_points, probes, "
+                        "reference_answer (optional: topics, tags, final_answer, paper, coding, examples)",
+            "rubric": "id, version, round, title, criteria (each with levels 1 to 5), track_weights, thresholds, bands"}
+
+
+def _pretty(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+@bp.get("/<int:team_id>/authoring")
+@login_required
+def authoring(team_id: int):
+    with team_session() as s:
+        ctx = team_context(s, team_id)
+        questions = teams.list_questions(s, team_id, g.user_id, include_retired=True)
+        rubrics = teams.list_rubrics(s, team_id, g.user_id, include_retired=True)
+    return render_template("teams/authoring.html", **ctx, questions=questions, rubrics=rubrics, allowed=allowed)
+
+
+def _starter(s, team_id: int, kind: str, slug: str, source: str | None) -> dict[str, Any]:
+    """A document to start from: a chosen bundled or team item with a new id, else the first bundled one."""
+    bank = teams.team_bank(s, team_id, g.user_id)
+    table = bank.questions if kind == "question" else bank.rubrics
+    key = source if source in table else sorted(table)[0]
+    data = copy.deepcopy(table[key])
+    prefix = slug if slug[:1].isalpha() else f"team-{slug}"
+    data["id"] = f"{prefix}-{key}"[:100]
+    if kind == "rubric":
+        data["version"] = "1.0.0"
+    return data
+
+
+def _editor(team_id: int, kind: str, item_id: str | None):
+    """GET: the editor; POST: validate and store (problems shown with their JSON pointers, nothing stored)."""
+    lines: list[str] = []
+    with team_session() as s:
+        ctx = team_context(s, team_id)
+        current = None
+        if item_id is not None:
+            if kind == "question":
+                current = teams.get_question(s, team_id, g.user_id, item_id)
+            else:
+                current = teams.rubric_versions(s, team_id, g.user_id, item_id)[-1]
+        versions = teams.rubric_versions(s, team_id, g.user_id, item_id) if kind == "rubric" and item_id else []
+        text = request.form.get("document", "")
+        if request.method == "POST":
+            file = f"{kind}.json"
+            try:
+                data = parse_json(text, file)
+                if item_id is not None and (not isinstance(data, dict) or data.get("id") != item_id):
+                    raise ValidationFailed([Problem(file, "/id", f"the id stays {item_id!r} while editing; "
+                                                                  f"use 'New {kind}' for a new one")])
+                save = teams.save_question if kind == "question" else teams.save_rubric
+                row = save(s, team_id, g.user_id, data, file=file)
+                saved_id = row.question_id if kind == "question" else row.rubric_id
+            except ValidationFailed as exc:
+                lines = problem_lines(exc)
+            else:
+                flash(f"Saved {kind} {saved_id} (status: {row.status}).", "ok")
+                return redirect(url_for(f"teams.edit_{kind}", team_id=team_id, **{f"{kind}_id": saved_id}))
+        elif current is not None:
+            text = _pretty(current.content)
+        else:
+            text = _pretty(_starter(s, team_id, kind, ctx["team"].slug, request.args.get("from")))
+        bank = teams.team_bank(s, team_id, g.user_id)
+        choices = sorted(bank.questions if kind == "question" else bank.rubrics)
+    status = 400 if lines else 200
+    return render_template("teams/editor.html", **ctx, kind=kind, item_id=item_id, current=current, text=text,
+                           problems=lines, choices=choices, versions=versions, required=REQUIRED[kind],
+                           allowed=allowed), status
+
+
+@bp.route("/<int:team_id>/questions/new", methods=["GET", "POST"])
+@login_required
+def new_question(team_id: int):
+    return _editor(team_id, "question", None)
+
+
+@bp.route("/<int:team_id>/questions/<question_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_question(team_id: int, question_id: str):
+    return _editor(team_id, "question", question_id)
+
+
+@bp.route("/<int:team_id>/rubrics/new", methods=["GET", "POST"])
+@login_required
+def new_rubric(team_id: int):
+    return _editor(team_id, "rubric", None)
+
+
+@bp.route("/<int:team_id>/rubrics/<rubric_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_rubric(team_id: int, rubric_id: str):
+    return _editor(team_id, "rubric", rubric_id)
+
+
+@bp.get("/<int:team_id>/rubrics/<rubric_id>/versions/<digest>")
+@login_required
+def rubric_version(team_id: int, rubric_id: str, digest: str):
+    with team_session() as s:
+        ctx = team_context(s, team_id)
+        versions = teams.rubric_versions(s, team_id, g.user_id, rubric_id)
+        row = next((v for v in versions if v.hash == digest), None)
+        if row is None:
+            abort(404)
+    return render_template("teams/version.html", **ctx, row=row, text=_pretty(row.content))
+
+
+@bp.post("/<int:team_id>/questions/<question_id>/status")
+@login_required
+def question_status(team_id: int, question_id: str):
+    with team_session() as s:
+        row = teams.set_question_status(s, team_id, g.user_id, question_id, request.form.get("status", ""))
+        flash(f"Question {question_id} is now {row.status}.", "ok")
+    return redirect(url_for("teams.authoring", team_id=team_id))
+
+
+@bp.post("/<int:team_id>/rubrics/<rubric_id>/status")
+@login_required
+def rubric_status(team_id: int, rubric_id: str):
+    with team_session() as s:
+        row = teams.set_rubric_status(s, team_id, g.user_id, rubric_id, request.form.get("status", ""))
+        flash(f"Rubric {rubric_id} version {row.version} is now {row.status}.", "ok")
+    return redirect(url_for("teams.authoring", team_id=team_id))
+
+
+@bp.route("/<int:team_id>/import", methods=["GET", "POST"])
+@login_required
+def import_files(team_id: int):
+    lines: list[str] = []
+    result = None
+    with team_session() as s:
+        ctx = team_context(s, team_id)
+        if request.method == "POST":
+            uploads = [f for f in request.files.getlist("files") if f and f.filename]
+            if not uploads:
+                lines = ["upload: /: choose one or more .json files (rubrics and questions, one item or a list each)"]
+            elif len(uploads) > MAX_IMPORT_FILES:
+                lines = [f"upload: /: at most {MAX_IMPORT_FILES} files at once"]
+            else:
+                documents = {f.filename: f.read() for f in uploads}
+                try:
+                    result = teams.import_documents(s, team_id, g.user_id, documents)
+                except ValidationFailed as exc:
+                    lines = problem_lines(exc)
+    return render_template("teams/import.html", **ctx, problems=lines, result=result), 400 if lines else 200
+
+
+@bp.get("/<int:team_id>/export.zip")
+@login_required
+def export(team_id: int):
+    with team_session() as s:
+        ctx = team_context(s, team_id)
+        data = export_zip(s, team_id, g.user_id)
+    name = f"{ctx['team'].slug}-bank.zip"
+    return Response(data, mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})

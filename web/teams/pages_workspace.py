@@ -1,0 +1,136 @@
+"""Team list, creating a team, the demo team, a team's home page, members and roles, settings."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from simulator import teams
+from simulator.teams.certification import certification_queue
+from web.config import flag
+from web.security import login_required
+from web.teams import bp, team_context
+from web.teams.common import check_settings, team_session, user_by_name
+from web.teams.demo import seed_demo
+
+
+def demo_allowed() -> bool:
+    """Single-user mode always; a shared server only with MOCKLOOP_TEAMS_DEMO=1 (it adds a dozen accounts)."""
+    return not current_app.config["MULTI_USER"] or flag(current_app.config.get("TEAMS_DEMO", False))
+
+
+@bp.get("/")
+@login_required
+def index():
+    with team_session() as s:
+        mine = teams.teams_for(s, g.user_id)
+    return render_template("teams/index.html", mine=mine, demo=demo_allowed())
+
+
+@bp.post("/")
+@login_required
+def create():
+    name = (request.form.get("name") or "").strip()
+    if not name or len(name) > 200:
+        flash("A team needs a name of 1 to 200 characters.", "error")
+        return redirect(url_for("teams.index"))
+    with team_session() as s:
+        team = teams.create_team(s, name, g.user_id)
+        team_id = team.id
+    flash("The team is ready; you are its admin.", "ok")
+    return redirect(url_for("teams.home", team_id=team_id))
+
+
+@bp.post("/demo")
+@login_required
+def demo():
+    if not demo_allowed():
+        abort(404)
+    with team_session() as s:
+        info = seed_demo(s, g.user_id)
+    flash(f"Demo team loaded: {info['gold_answers']} gold answers, {info['calibration_answers']} calibration "
+          "answers, simulated graders of known severity. You are one of its admins.", "ok")
+    return redirect(url_for("teams.dashboard", team_id=info["team_id"]))
+
+
+@bp.get("/<int:team_id>")
+@login_required
+def home(team_id: int):
+    with team_session() as s:
+        ctx = team_context(s, team_id)
+        queue = teams.grading_queue(s, team_id, g.user_id)
+        gold = certification_queue(s, team_id, g.user_id)
+        sets = teams.list_sets(s, team_id, g.user_id)
+        n_questions = len(teams.list_questions(s, team_id, g.user_id))
+        n_rubrics = len(teams.list_rubrics(s, team_id, g.user_id))
+        mine = [c for c in teams.certifications(s, team_id, g.user_id) if c["grader_key"] == f"user:{g.user_id}"]
+    return render_template("teams/home.html", **ctx, queue=queue, gold=gold, sets=sets, n_questions=n_questions,
+                           n_rubrics=n_rubrics, mine=mine[0] if mine else None)
+
+
+@bp.get("/<int:team_id>/members")
+@login_required
+def members(team_id: int):
+    with team_session() as s:
+        ctx = team_context(s, team_id)
+        people = teams.list_members(s, team_id, g.user_id)
+    return render_template("teams/members.html", **ctx, people=people, roles=teams.ROLES)
+
+
+@bp.post("/<int:team_id>/members")
+@login_required
+def add_member(team_id: int):
+    role = request.form.get("role", "interviewer")
+    username = request.form.get("username", "")
+    with team_session() as s:
+        teams.require_admin(s, team_id, g.user_id)  # before any lookup: no probing usernames
+        uid = user_by_name(s, username)
+        if uid is None:
+            flash(f"There is no account named {username!r}; they register first.", "error")
+        else:
+            teams.add_member(s, team_id, g.user_id, uid, role)
+            flash(f"{username} is now a team {role}.", "ok")
+    return redirect(url_for("teams.members", team_id=team_id))
+
+
+@bp.post("/<int:team_id>/members/<int:user_id>/role")
+@login_required
+def set_role(team_id: int, user_id: int):
+    with team_session() as s:
+        teams.set_role(s, team_id, g.user_id, user_id, request.form.get("role", ""))
+    flash("The role is changed.", "ok")
+    return redirect(url_for("teams.members", team_id=team_id))
+
+
+@bp.post("/<int:team_id>/members/<int:user_id>/remove")
+@login_required
+def remove_member(team_id: int, user_id: int):
+    with team_session() as s:
+        teams.remove_member(s, team_id, g.user_id, user_id)
+    flash("The member is removed; their grades stay in the statistics.", "ok")
+    if user_id == g.user_id:
+        return redirect(url_for("teams.index"))
+    return redirect(url_for("teams.members", team_id=team_id))
+
+
+@bp.route("/<int:team_id>/settings", methods=["GET", "POST"])
+@login_required
+def settings(team_id: int):
+    with team_session() as s:
+        ctx = team_context(s, team_id)
+        if request.method == "POST":
+            raw = dict(request.form)
+            raw["require_certification"] = request.form.get("require_certification", "")
+            teams.update_settings(s, team_id, g.user_id, **check_settings(raw))
+            flash("Settings saved. Certifications are recomputed as graders grade gold answers.", "ok")
+            return redirect(url_for("teams.settings", team_id=team_id))
+    return render_template("teams/settings.html", **ctx)
+
+
+@bp.get("/<int:team_id>/queue")
+@login_required
+def queue(team_id: int):
+    with team_session() as s:
+        ctx = team_context(s, team_id)
+        assigned = teams.grading_queue(s, team_id, g.user_id)
+        gold = certification_queue(s, team_id, g.user_id)
+    return render_template("teams/queue.html", **ctx, assigned=assigned, gold=gold)
+
