@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from web.api.teams import PATHS as TEAM_PATHS  # /api/teams/..., documented in web/teams/apidoc.py
+
 OBJ = {"type": "object"}
 LOOP_ID = {"name": "loop_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 ROUND_ID = {"name": "round_id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -143,7 +145,7 @@ def document(server: str = "") -> dict[str, Any]:
                                 "the CSRF token in the X-CSRFToken header."},
         "servers": [{"url": server or "/"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": paths(),
+        "paths": {**paths(), **TEAM_PATHS},
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {
