@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: simulator.config.database_url()
     "MULTI_USER": False,  # MOCKLOOP_MULTI_USER=1: accounts, sign-in, per-user data
     "SECURE_COOKIES": False,  # MOCKLOOP_SECURE_COOKIES=1 behind HTTPS
+    "TRUSTED_PROXIES": 0,  # MOCKLOOP_TRUSTED_PROXIES=1 behind one reverse proxy (client address from X-Forwarded-For)
     "MAX_CONTENT_LENGTH": 1 * MiB,
     "MAX_FORM_MEMORY_SIZE": 1 * MiB,
     "MAX_ANSWER_CHARS": 200_000,

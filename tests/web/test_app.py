@@ -62,3 +62,21 @@ def test_static_assets_are_local(client):
     assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
     for name in ("app.css", "round.js", "editor.js"):
         assert client.get(f"/static/{name}").status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_login_limit_sees_the_client_address(tmp_path, bank, clock):
+    from tests.web.conftest import AuthActions, csrf_token
+
+    app = make_app(tmp_path, bank, clock, MULTI_USER=True, TRUSTED_PROXIES=1)
+    client = app.test_client()
+    auth = AuthActions(client)
+    auth.register()
+    auth.logout()
+    for _ in range(5):
+        token = csrf_token(client, "/login")
+        client.post("/login", data={"csrf_token": token, "username": "alice", "password": "wrong password"},
+                    headers={"X-Forwarded-For": "203.0.113.9"})
+    token = csrf_token(client, "/login")
+    other = client.post("/login", data={"csrf_token": token, "username": "alice", "password": "correct horse battery"},
+                        headers={"X-Forwarded-For": "198.51.100.7"})
+    assert other.status_code == 302  # another client behind the same proxy is not locked out

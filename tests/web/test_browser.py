@@ -85,11 +85,16 @@ def live(tmp_path, bank, clock, text_grader):
 
 @pytest.fixture
 def page(browser):
+    """A fresh browser context; the test fails on any script error or Content-Security-Policy violation."""
     context = browser.new_context()
+    problems = []
+    context.on("weberror", lambda e: problems.append(f"script error: {e.error}"))
+    context.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    assert not problems, problems
 
 
 def expect_text(page, selector, pattern, timeout=10_000):
