@@ -84,6 +84,7 @@ def add_llm(team_id: int, set_id: int):
     question_id = request.form.get("question_id", "")
     with team_session() as s:
         teams.require_admin(s, team_id, g.user_id)
+        teams.get_set(s, team_id, g.user_id, set_id)
         if not llm_configured():
             flash("No LLM is configured (set OPENAI_API_KEY); nothing was written.", "error")
             return _back(team_id, set_id)
