@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from web.api.peers import PATHS as PEER_PATHS  # /api/peer/... and share links, documented in web/peers/apidoc.py
 from web.api.teams import PATHS as TEAM_PATHS  # /api/teams/..., documented in web/teams/apidoc.py
 
 OBJ = {"type": "object"}
@@ -145,7 +146,7 @@ def document(server: str = "") -> dict[str, Any]:
                                 "the CSRF token in the X-CSRFToken header."},
         "servers": [{"url": server or "/"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": {**paths(), **TEAM_PATHS},
+        "paths": {**paths(), **TEAM_PATHS, **PEER_PATHS},
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {

@@ -1,0 +1,69 @@
+"""Peer review pages: the candidate's share links, self-assessment and comparison; the peer's blind
+grading, live interviewer view and practice, all opened from a share link."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, current_app, g, request, session
+
+from simulator.engine import NotFound
+from web.extensions import _once, bank, clock, sessions
+
+bp = Blueprint("peers", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/peers/static")
+
+# Views that show the candidate a loop's automatic grades as grades: opening one closes self-assessment.
+REVEALING = {"scorecard.show": "scorecard", "api.loop_scorecard": "scorecard (API)"}
+SESSION_KEY = "peer_grades"  # which grade this browser submitted through which link, for "see the others"
+
+
+def peers():
+    """The peer-review library over the app's database."""
+
+    def build():
+        from simulator.peers.service import PeerService
+
+        return PeerService(sessions(), bank(), clock())
+
+    return _once("peers", build)
+
+
+@bp.after_app_request
+def record_reveal(response):
+    """The scorecard (page or API) shows the automatic grades: record that the candidate saw them."""
+    via = REVEALING.get(request.endpoint or "")
+    if via and response.status_code == 200 and g.get("user_id") is not None:
+        try:
+            peers().mark_revealed(g.user_id, (request.view_args or {})["loop_id"], via)
+        except (NotFound, KeyError):
+            pass
+    return response
+
+
+def peer_user() -> int | None:
+    """A signed-in peer's user id (multi-user mode); None for an anonymous peer and on a local install,
+    where everyone who reaches the server is the local user."""
+    return g.get("user_id") if current_app.config["MULTI_USER"] else None
+
+
+def _slot(token: str, position: int) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:16] + f":{position}"
+
+
+def remember_grade(token: str, position: int, grade_id: int) -> None:
+    done = dict(session.get(SESSION_KEY) or {})
+    done[_slot(token, position)] = grade_id
+    session[SESSION_KEY] = dict(list(done.items())[-50:])
+
+
+def submitted_grade(token: str, position: int) -> int | None:
+    value = (session.get(SESSION_KEY) or {}).get(_slot(token, position))
+    return value if isinstance(value, int) else None
+
+
+@bp.app_template_filter("level")
+def level_text(level: int | None) -> str:
+    return "–" if level is None else str(level)
+
+
+from web.peers import candidate, peer  # noqa: E402,F401  (routes register themselves on bp)
