@@ -11,6 +11,8 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -102,11 +104,18 @@ class Accounts:
         *,
         limit: LoginLimit = LoginLimit(),
         password_method: str = "scrypt",
+        token_cache_s: float = 0.0,
     ):
         self.sessions = sessions
         self.clock = clock or SystemClock()
         self.limit = limit
         self.password_method = password_method
+        # Token hash -> (user id, monotonic expiry). A token replaced or revoked through this object is dropped
+        # at once; another process sees it within `token_cache_s` (0: no cache, every call asks the database).
+        self.token_cache_s = token_cache_s
+        self._tokens: dict[str, tuple[int, float]] = {}
+        self._tokens_lock = threading.Lock()
+        self._monotonic = time.monotonic
 
     def register(self, username: str, password: str) -> int:
         name = check_new_credentials(username, password)
@@ -146,9 +155,14 @@ class Accounts:
         with unit_of_work(self.sessions) as s:
             return s.scalar(select(User.username).where(User.id == user_id))
 
+    def _forget_tokens(self, user_id: int) -> None:
+        with self._tokens_lock:
+            self._tokens = {h: v for h, v in self._tokens.items() if v[0] != user_id}
+
     def create_token(self, user_id: int) -> str:
         """A new API token for the user (replacing any old one); only its hash is stored."""
         token = new_token()
+        self._forget_tokens(user_id)
         with unit_of_work(self.sessions) as s:
             user = s.get(User, user_id)
             if user is None:
@@ -157,6 +171,7 @@ class Accounts:
         return token
 
     def revoke_token(self, user_id: int) -> None:
+        self._forget_tokens(user_id)
         with unit_of_work(self.sessions) as s:
             user = s.get(User, user_id)
             if user is not None:
@@ -170,8 +185,17 @@ class Accounts:
         if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
         wanted = hash_token(token)
+        if self.token_cache_s > 0:
+            hit = self._tokens.get(wanted)
+            if hit is not None and hit[1] > self._monotonic():
+                return hit[0]
         with unit_of_work(self.sessions) as s:
             row = s.execute(select(User.id, User.api_token_hash).where(User.api_token_hash == wanted)).first()
         if row is None or not hmac.compare_digest(row.api_token_hash, wanted):
             return None
+        if self.token_cache_s > 0:
+            with self._tokens_lock:
+                if len(self._tokens) > 10_000:
+                    self._tokens.clear()
+                self._tokens[wanted] = (row.id, self._monotonic() + self.token_cache_s)
         return row.id

@@ -25,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_FAILURES": 5,
     "LOGIN_WINDOW_S": 15 * 60,
     "PASSWORD_METHOD": "scrypt",
+    "TOKEN_CACHE_S": 10,  # a token revoked in another server process stops working within this many seconds
     "SESSION_COOKIE_NAME": "mockloop_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -78,7 +78,8 @@ def accounts():
 
         cfg = current_app.config
         limit = LoginLimit(failures=int(cfg["LOGIN_FAILURES"]), window_s=float(cfg["LOGIN_WINDOW_S"]))
-        return Accounts(sessions(), clock(), limit=limit, password_method=cfg["PASSWORD_METHOD"])
+        return Accounts(sessions(), clock(), limit=limit, password_method=cfg["PASSWORD_METHOD"],
+                        token_cache_s=float(cfg["TOKEN_CACHE_S"]))
 
     return _once("accounts", build)
 

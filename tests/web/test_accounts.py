@@ -103,3 +103,28 @@ def test_the_login_failures_migration_goes_both_ways(tmp_path):
     assert "login_failures" not in inspect(make_engine(url)).get_table_names()
     upgrade(engine)
     assert "login_failures" in inspect(make_engine(url)).get_table_names()
+
+
+def test_token_cache_forgets_replaced_and_revoked_tokens_at_once(sessions, clock):
+    accounts = Accounts(sessions, clock, password_method="pbkdf2:sha256:1000", token_cache_s=60)
+    uid = accounts.register("frank", PW)
+    token = accounts.create_token(uid)
+    assert accounts.user_for_token(token) == uid
+    assert accounts.user_for_token(token) == uid  # from the cache
+    newer = accounts.create_token(uid)
+    assert accounts.user_for_token(token) is None and accounts.user_for_token(newer) == uid
+    accounts.revoke_token(uid)
+    assert accounts.user_for_token(newer) is None
+
+
+def test_token_cache_expires_for_changes_made_elsewhere(sessions, clock):
+    here = Accounts(sessions, clock, password_method="pbkdf2:sha256:1000", token_cache_s=5)
+    elsewhere = Accounts(sessions, clock, password_method="pbkdf2:sha256:1000")  # another server process
+    uid = here.register("gina", PW)
+    token = here.create_token(uid)
+    assert here.user_for_token(token) == uid
+    elsewhere.revoke_token(uid)
+    assert here.user_for_token(token) == uid  # still cached here...
+    later = here._monotonic() + 6
+    here._monotonic = lambda: later
+    assert here.user_for_token(token) is None  # ...for at most token_cache_s
