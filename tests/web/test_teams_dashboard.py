@@ -90,3 +90,18 @@ def test_the_demo_needs_single_user_mode_or_the_setting(multi_app, tmp_path, ban
     (tmp_path / "on").mkdir()
     enabled = make_app(tmp_path / "on", bank, clock, MULTI_USER=True, TEAMS_DEMO="1")
     assert "Load the demo team" in signed_in(enabled, "alice").get("/teams/").get_data(as_text=True)
+
+
+def test_team_pages_are_labelled_and_keyboard_reachable(demo):
+    from tests.web.test_accessibility import check
+
+    client, team_id = demo
+    html = client.get(f"/teams/{team_id}/sets/2").get_data(as_text=True)
+    answer_id = re.search(rf"/teams/{team_id}/answers/(\d+)/grade", html).group(1)
+    paths = ["/teams/", "/teams/share", f"/teams/{team_id}", f"/teams/{team_id}/members", f"/teams/{team_id}/settings",
+             f"/teams/{team_id}/queue", f"/teams/{team_id}/authoring", f"/teams/{team_id}/questions/new",
+             f"/teams/{team_id}/rubrics/demo-behavioral/edit", f"/teams/{team_id}/import", f"/teams/{team_id}/sets",
+             f"/teams/{team_id}/sets/2", f"/teams/{team_id}/answers/{answer_id}/grade",
+             f"/teams/{team_id}/certification", f"/teams/{team_id}/dashboard"]
+    for path in paths:
+        check(client.get(path).get_data(as_text=True), path)

@@ -30,10 +30,18 @@ def figures(r: dict[str, Any]) -> dict[str, Markup]:
         "agreement": svg.heatmap(k["graders"], k["matrix"], "Pairwise quadratic weighted kappa"),
         "scatter": svg.scatter(points, "Difficulty vs discrimination", r["settings"]["low_discrimination"]),
     }
-    figs = {name: Markup(text) for name, text in out.items()}  # svg.py escapes every label and tooltip
-    figs["per_question"] = [(q["question"], Markup(svg.bar_chart(q["distribution"], f"Levels for {q['question']}",
-                                                                 220, 110))) for q in r["questions"]]
+    figs = {name: _named(text, f"fig-{name}") for name, text in out.items()}
+    figs["per_question"] = [(q["question"], _named(svg.bar_chart(q["distribution"], f"Levels for {q['question']}",
+                                                                 220, 110), f"fig-q{i}")) for i, q in enumerate(r["questions"])]
     return figs
+
+
+def _named(text: str, ident: str) -> Markup:
+    """svg.py's plot (it escapes every label and tooltip), named by its own <title> through aria-labelledby."""
+    if not text:
+        return Markup("")
+    text = text.replace("<svg ", f'<svg aria-labelledby="{ident}-title" ', 1)
+    return Markup(text.replace("<title>", f'<title id="{ident}-title">', 1))
 
 
 def _row(section: str, subject: str, statistic: str, d: dict[str, Any] | None) -> list[Any]:
