@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, g
 from sqlalchemy.orm import Session
 
+from simulator.teams.models import Team
 from simulator.teams.workspace import require_member
 
 bp = Blueprint("teams", __name__, url_prefix="/teams", template_folder="templates")
@@ -22,8 +23,6 @@ bp = Blueprint("teams", __name__, url_prefix="/teams", template_folder="template
 def team_context(session: Session, team_id: int) -> dict[str, Any]:
     """The team and the current user's role in it (Forbidden unless a member), for every team page."""
     member = require_member(session, team_id, g.user_id)
-    from simulator.teams.models import Team
-
     return {"team": session.get(Team, team_id), "role": member.role, "is_admin": member.role == "admin"}
 
 
