@@ -132,10 +132,15 @@ class PeerService:
     # ---- a peer, through a token ------------------------------------------------------------
     def _apply_clock(self, token: str) -> None:
         """Let the engine submit a round whose deadline has passed (as its owner), so the peer sees it."""
+        from simulator.engine.timing import expired
+
         with unit_of_work(self.sessions) as s:
-            _, loop, _ = links.resolve(s, token, self.clock.now())
+            now = self.clock.now()
+            _, loop, _ = links.resolve(s, token, now)
+            due = any(r.status == "in_progress" and expired(r, now) for r in loop.rounds)
             owner, loop_id = loop.user_id, loop.id
-        LoopService(self.sessions, self.bank, self.clock).get_loop(owner, loop_id)
+        if due:
+            LoopService(self.sessions, self.bank, self.clock).get_loop(owner, loop_id)
 
     def scope(self, token: str) -> dict[str, Any]:
         """What the link grants: its rounds (question, answer once submitted, the rubric form). No grades."""

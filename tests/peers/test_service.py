@@ -182,3 +182,15 @@ def test_concurrent_peers_all_land(peers, service, user, sessions):
     with unit_of_work(sessions) as s:
         names = sorted(s.scalars(select(PeerGrade.display_name).where(PeerGrade.round_id == round_id)))
     assert names == [f"peer {n}" for n in range(6)]
+
+
+def test_a_round_past_its_deadline_reaches_the_peer_as_submitted(peers, service, user, clock):
+    """Nobody has ticked the candidate's loop: the peer's read applies the clock, as the engine would."""
+    loop = service.create_loop(user, "research-engineer", round_type="behavioral", seed=7)
+    rnd = service.start_next_round(user, loop["id"])
+    service.save_draft(user, rnd["id"], "the last saved draft")
+    token = peers.create_link(user, loop["id"], position=1)["token"]
+    assert peers.peer_round(token, 1)["answer"] is None and peers.peer_round(token, 1)["time_left_s"] == 600
+    clock.advance(601)
+    seen = peers.peer_round(token, 1)
+    assert seen["submitted"] and seen["answer"] == "the last saved draft" and seen["time_left_s"] == 0
