@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from simulator.bank import Bank
 from simulator.clock import Clock, SystemClock, as_utc
@@ -56,16 +56,26 @@ class LoopService(RoundActions):
 
     # ---- loading with ownership ---------------------------------------------------------
     def _loop(self, s: Session, loop_id: int, user_id: int) -> Loop:
-        loop = s.get(Loop, loop_id)
+        """The loop with its rounds and grades, its row locked for this unit of work.
+
+        Every action locks the loop row first (SQLite: the write lock that BEGIN IMMEDIATE takes;
+        PostgreSQL: SELECT ... FOR UPDATE), so two actions on one loop never interleave, whichever
+        process serves them, and locks are always taken in the same order."""
+        loop = s.get(Loop, loop_id, with_for_update=True,
+                     options=[selectinload(Loop.rounds).selectinload(Round.grades)])
         if loop is None or loop.user_id != user_id:
             raise NotFound(f"no loop {loop_id}")
         return loop
 
     def _round(self, s: Session, round_id: int, user_id: int) -> Round:
-        rnd = s.get(Round, round_id)
-        if rnd is None or rnd.loop.user_id != user_id:
+        loop_id = s.scalar(select(Round.loop_id).where(Round.id == round_id))
+        if loop_id is None:
             raise NotFound(f"no round {round_id}")
-        return rnd
+        try:
+            loop = self._loop(s, loop_id, user_id)
+        except NotFound:
+            raise NotFound(f"no round {round_id}") from None
+        return next(r for r in loop.rounds if r.id == round_id)
 
     # ---- creating ----------------------------------------------------------------------
     def create_loop(
