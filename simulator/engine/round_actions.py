@@ -19,7 +19,7 @@ class RoundActions:
         with unit_of_work(self.sessions) as s:
             rnd = self._round(s, round_id, user_id)
             now = self.clock.now()
-            self._apply_clock(rnd.loop, now)
+            self._apply_clock_to(rnd, now)
             return round_view(rnd, self.bank, now, self._marks(rnd.loop))
 
     def save_draft(
@@ -37,7 +37,7 @@ class RoundActions:
         with unit_of_work(self.sessions) as s:
             rnd = self._round(s, round_id, user_id)
             now = self.clock.now()
-            self._apply_clock(rnd.loop, now)
+            self._apply_clock_to(rnd, now)
             saved = False
             if rnd.status in (RoundState.IN_PROGRESS, RoundState.PAUSED) and (seq is None or seq > rnd.draft_seq):
                 rnd.draft = text
@@ -63,7 +63,7 @@ class RoundActions:
         with unit_of_work(self.sessions) as s:
             rnd = self._round(s, round_id, user_id)
             now = self.clock.now()
-            self._apply_clock(rnd.loop, now)
+            self._apply_clock_to(rnd, now)
             if rnd.status == RoundState.IN_PROGRESS:
                 if text is not None:
                     rnd.draft = text
@@ -83,7 +83,7 @@ class RoundActions:
         with unit_of_work(self.sessions) as s:
             rnd = self._round(s, round_id, user_id)
             now = self.clock.now()
-            self._apply_clock(rnd.loop, now)
+            self._apply_clock_to(rnd, now)
             if rnd.status != RoundState.IN_PROGRESS:
                 view = round_view(rnd, self.bank, now, self._marks(rnd.loop))
                 view["probe_asked"] = False
@@ -95,7 +95,7 @@ class RoundActions:
         with unit_of_work(self.sessions) as s:
             rnd = self._round(s, round_id, user_id)
             now = self.clock.now()
-            self._apply_clock(rnd.loop, now)
+            self._apply_clock_to(rnd, now)
             asked = chosen is not None and rnd.status == RoundState.IN_PROGRESS
             if asked:
                 rnd.probes = probes.record(rnd.probes or [], chosen, now.isoformat())
@@ -108,7 +108,7 @@ class RoundActions:
         with unit_of_work(self.sessions) as s:
             rnd = self._round(s, round_id, user_id)
             now = self.clock.now()
-            self._apply_clock(rnd.loop, now)
+            self._apply_clock_to(rnd, now)
             if rnd.status != RoundState.IN_PROGRESS:
                 raise ValueError("probes can only be added while the round is in progress")
             rnd.probes = list(rnd.probes or []) + [

@@ -55,14 +55,14 @@ class LoopService(RoundActions):
         return list(s.scalars(select(Round.question_id).join(Loop).where(Loop.user_id == user_id)))
 
     # ---- loading with ownership ---------------------------------------------------------
-    def _loop(self, s: Session, loop_id: int, user_id: int) -> Loop:
+    def _loop(self, s: Session, loop_id: int, user_id: int, *, with_rounds: bool = True) -> Loop:
         """The loop with its rounds and grades, its row locked for this unit of work.
 
         Every action locks the loop row first (SQLite: the write lock that BEGIN IMMEDIATE takes;
         PostgreSQL: SELECT ... FOR UPDATE), so two actions on one loop never interleave, whichever
         process serves them, and locks are always taken in the same order."""
-        loop = s.get(Loop, loop_id, with_for_update=True,
-                     options=[selectinload(Loop.rounds).selectinload(Round.grades)])
+        options = [selectinload(Loop.rounds).selectinload(Round.grades)] if with_rounds else []
+        loop = s.get(Loop, loop_id, with_for_update=True, options=options)
         if loop is None or loop.user_id != user_id:
             raise NotFound(f"no loop {loop_id}")
         return loop
@@ -72,10 +72,10 @@ class LoopService(RoundActions):
         if loop_id is None:
             raise NotFound(f"no round {round_id}")
         try:
-            loop = self._loop(s, loop_id, user_id)
+            self._loop(s, loop_id, user_id, with_rounds=False)  # ownership, and the loop's lock first
         except NotFound:
             raise NotFound(f"no round {round_id}") from None
-        return next(r for r in loop.rounds if r.id == round_id)
+        return s.get(Round, round_id)
 
     # ---- creating ----------------------------------------------------------------------
     def create_loop(
@@ -132,6 +132,14 @@ class LoopService(RoundActions):
                 timing.reveal_due_probes(rnd, now)
                 if timing.expired(rnd, now):
                     self._finish_round(loop, rnd, as_utc(rnd.deadline), rnd.draft, auto=True)
+
+    def _apply_clock_to(self, rnd: Round, now: datetime) -> None:
+        """The clock's effects on one round: at most one round of a loop runs at a time, so a round
+        action need not load the others (they are loaded only when a round finishes)."""
+        if rnd.status == RoundState.IN_PROGRESS:
+            timing.reveal_due_probes(rnd, now)
+            if timing.expired(rnd, now):
+                self._finish_round(rnd.loop, rnd, as_utc(rnd.deadline), rnd.draft, auto=True)
 
     def _finish_round(self, loop: Loop, rnd: Round, at: datetime, text: str, *, auto: bool) -> None:
         _set(rnd, ROUND_TRANSITIONS, RoundState.SUBMITTED)
