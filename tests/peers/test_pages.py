@@ -162,3 +162,13 @@ def test_every_peer_page_is_labelled(app, client, api):
              (peer, f"/p/{token}/1"), (app.test_client(), f"/p/{token}/practice/1")]
     for c, path in paths:
         check(c.get(path).get_data(as_text=True), path)
+
+
+def test_the_finished_loop_page_offers_self_assessment_before_the_scorecard(client, api):
+    loop_id, _ = web_drill(api)
+    page = client.get(f"/loops/{loop_id}").get_data(as_text=True)
+    links = re.findall(r'href="/rounds/(\d+)/self"', page)
+    assert len(links) == 1 and 'id="self-assessment"' in page
+    assert client.get(f"/rounds/{links[0]}/self").status_code == 200
+    card = client.get(f"/loops/{loop_id}/scorecard").get_data(as_text=True)
+    assert 'href="/teams/share/loops/%s"' % loop_id in card
