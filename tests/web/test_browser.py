@@ -103,6 +103,13 @@ def expect_text(page, selector, pattern, timeout=10_000):
     expect(page.locator(selector)).to_have_text(re.compile(pattern), timeout=timeout)
 
 
+def expect_value(page, selector: str, value: str, timeout: int = 10_000) -> None:
+    """The field holds `value` (waiting for the page's scripts, as a person would)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(selector)).to_have_value(value, timeout=timeout)
+
+
 def saved(page, timeout=10_000):
     """Wait until every change has reached the server (the visible save state, set on each keystroke)."""
     page.wait_for_selector('#save-state[data-state="saved"]', timeout=timeout)
@@ -134,7 +141,7 @@ def test_a_whole_drill_with_reload_warning_deadline_and_scorecard(live, page, cl
     saved(page)
     clock.advance(100)
     page.reload()
-    assert page.input_value("#answer") == "I used gradient accumulation to fit the batch."
+    expect_value(page, "#answer", "I used gradient accumulation to fit the batch.")
     expect_text(page, "#countdown", r"^8:(20|19|18)$")  # the server's time left, not a fresh 10:00
     assert page.text_content("#warning") == ""
     clock.advance(201)  # 299 s left: the five-minute mark
@@ -161,7 +168,7 @@ def test_autosave_failure_is_announced_retried_and_survives_a_server_restart(liv
     saved(page, timeout=20_000)
     expect_text(page, "#save-status", "Saved again")
     page.reload()
-    assert page.input_value("#answer") == "first part, typed while the server was down"
+    expect_value(page, "#answer", "first part, typed while the server was down")
 
 
 def test_unsaved_typing_survives_a_closed_tab(live, page):
@@ -175,10 +182,10 @@ def test_unsaved_typing_survives_a_closed_tab(live, page):
     live.append(live[0].restart())
     tab = context.new_page()
     tab.goto(url)
-    assert tab.input_value("#answer") == "never reached the server"
+    expect_value(tab, "#answer", "never reached the server")
     saved(tab, timeout=20_000)
     tab.reload()
-    assert tab.input_value("#answer") == "never reached the server"  # now from the server
+    expect_value(tab, "#answer", "never reached the server")  # now from the server
 
 
 def test_first_answer_reveals_the_follow_ups(live, page):
@@ -227,7 +234,7 @@ def test_code_editor_highlights_indents_and_runs(live, page):
     page.keyboard.type("def f(x):")
     page.keyboard.press("Enter")  # keeps and deepens the indentation
     page.keyboard.type("return 'a'  # note")
-    assert page.input_value("#answer") == "def f(x):\n    return 'a'  # note"
+    expect_value(page, "#answer", "def f(x):\n    return 'a'  # note")
     hl = page.locator("#answer-highlight")
     assert hl.locator(".tok-keyword").all_text_contents()[:2] == ["def", "return"]
     assert hl.locator(".tok-string").first.text_content() == "'a'"
