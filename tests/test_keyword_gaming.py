@@ -71,3 +71,21 @@ def test_injected_sentence_cannot_match_key_points():
 ])
 def test_ordinary_technical_text_is_not_injection(innocent):
     assert injection_spans(innocent) == []
+
+
+def test_terse_mathematical_working_is_not_stuffing():
+    """Formula-heavy working has few function words but is a derivation, not a list of terms."""
+    from simulator.graders.keyword import KeywordGrader
+    from tests.factories import question, rubric
+
+    q = question("math_fundamentals", 1, key_points=[
+        {"id": "formula", "text": "log(s2/s1) + (s1^2 + (m1 - m2)^2)/(2 s2^2) - 1/2", "criterion": "depth"},
+        {"id": "value", "text": "0.443 nats", "criterion": "depth"},
+        {"id": "ln2", "text": "ln 2 = 0.693", "criterion": "clarity"},
+    ], final_answer={"value": 0.4431, "abs_tol": 0.002, "criterion": "depth"})
+    terse = ("KL = log(s2/s1) + (s1^2 + (m1 - m2)^2)/(2 s2^2) - 1/2.\n"
+             "s2 = 2: ln 2 = 0.693, 2/8 = 0.25, so KL = 0.443 nats.\nFinal answer: 0.443")
+    grade = KeywordGrader().grade(q, rubric("math_fundamentals"), terse)
+    assert "keyword_stuffing" not in grade["flags"]
+    assert grade["details"]["final_answer"]["correct"] is True
+    assert next(c for c in grade["criteria"] if c["criterion"] == "depth")["level"] >= 4

@@ -71,10 +71,17 @@ def stuffing_features(doc: Doc) -> dict[str, float]:
     }
 
 
+_EQUATION = re.compile(r"[^\s=≈]\s*(?:=|≈|≤|≥)\s*[^\s=≈]")
+
+
 def is_stuffing(doc: Doc, coverage: float) -> tuple[bool, dict[str, float]]:
-    """True when key-point coverage is not backed by prose."""
+    """True when key-point coverage is not backed by prose.
+
+    Two or more equations make a derivation, not a list of terms: terse mathematical working has few
+    function words but is structured, so it is never called stuffing."""
     f = stuffing_features(doc)
-    if f["tokens"] < 5 or coverage < 0.3:
+    f["equations"] = float(len(_EQUATION.findall(doc.text)))
+    if f["tokens"] < 5 or coverage < 0.3 or f["equations"] >= 2:
         return False, f
     bare = f["function_share"] < 0.12
     listy = f["fragments"] >= 4 and f["fragment_share"] >= 0.6 and f["function_share"] < 0.25

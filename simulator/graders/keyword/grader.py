@@ -187,7 +187,10 @@ class KeywordGrader:
         details["stuffing"] = feats
         if stuffed:
             flags.add("keyword_stuffing")
+            verified = (question.get("final_answer") or {}).get("criterion") if details.get("final_answer", {}).get("correct") else None
             for entry in grade["criteria"]:
+                if entry["criterion"] == verified:
+                    continue  # a final answer checked by value is not earned by listing terms
                 if entry["level"] is not None and entry["level"] > STUFFING_CAP:
                     entry["level"] = STUFFING_CAP
         if adhoc:
