@@ -57,6 +57,11 @@ def run_examples(user_id: int, round_id: int, code: str) -> dict[str, Any]:
         from simulator.coding.visible import run_visible_summary
     except ImportError:
         return {"available": False, "output": "Running the visible examples is not available on this server yet."}
+    from simulator.sandbox.policy import untrusted_allowed
+
+    allowed, why = untrusted_allowed()  # code from a browser is untrusted: bubblewrap, or the operator's say-so
+    if not allowed:
+        return {"available": False, "output": f"The code was not run: {why}"}
     question = bank().question(rv["question_id"])
     return {"available": True, "output": str(run_visible_summary(question, code))}
 

@@ -60,12 +60,13 @@ def sessions():
 
 
 def service():
-    """The loop engine over the app's database."""
+    """The loop engine over the app's database. Answers reach it from browsers and scripts: untrusted code,
+    run only where the sandbox policy allows (bubblewrap, or MOCKLOOP_ALLOW_UNSANDBOXED=1)."""
 
     def build():
         from simulator.engine import LoopService
 
-        return LoopService(sessions(), bank(), clock())
+        return LoopService(sessions(), bank(), clock(), untrusted_code=True)
 
     return _once("service", build)
 

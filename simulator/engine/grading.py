@@ -43,8 +43,13 @@ def grader_for(round_type: str, grader: str) -> str:
     return grader
 
 
-def grade_round(rnd: Round, bank: Bank, track: str, grader: str = "auto") -> dict[str, Any]:
-    """The Grade for one submitted round; a grader that is not available yields a pending grade."""
+def grade_round(rnd: Round, bank: Bank, track: str, grader: str = "auto", *,
+                untrusted_code: bool = False) -> dict[str, Any]:
+    """The Grade for one submitted round; a grader that is not available yields a pending grade.
+
+    `untrusted_code`: the answer comes from someone the machine does not trust (the web server), so the
+    code grader runs only where the sandbox policy allows it (bubblewrap, or the fallback with
+    MOCKLOOP_ALLOW_UNSANDBOXED=1); otherwise the round stays pending, saying why."""
     question = bank.question(rnd.question_id)
     rubric = bank.rubric(rnd.rubric_id)
     name = grader_for(rnd.round_type, grader)
@@ -52,7 +57,17 @@ def grade_round(rnd: Round, bank: Bank, track: str, grader: str = "auto") -> dic
         registry.get(name)
     except (LookupError, ImportError):
         name = "pending"
+    refused = None
+    if name == "code" and untrusted_code and (graded_text(rnd) or "").strip():
+        from simulator.sandbox.policy import untrusted_allowed
+
+        allowed, why = untrusted_allowed()
+        if not allowed:
+            name, refused = "pending", why
     grade = grade_answer(name, question, rubric, graded_text(rnd), track=track)
+    if refused:
+        grade["flags"].append("needs_review")
+        grade["feedback"] = f"The code was not run: {refused}"
     if rnd.late_by_s is not None and "late" not in grade["flags"]:
         grade["flags"].append("late")
     if grade.get("score") is None and "no_answer" not in grade["flags"] and "pending" not in grade["flags"]:
@@ -94,11 +109,12 @@ def check_gradable(loop: Loop) -> None:
         raise ValueError(f"loop {loop.id} is {loop.status.replace('_', ' ')}; finish it before grading")
 
 
-def grade_rounds(loop: Loop, bank: Bank, grader: str = "auto") -> dict[int, dict[str, Any]]:
+def grade_rounds(loop: Loop, bank: Bank, grader: str = "auto", *,
+                 untrusted_code: bool = False) -> dict[int, dict[str, Any]]:
     """Round id -> its Grade. Graders may call an LLM or run code: keep this outside any transaction."""
     check_gradable(loop)
     check_grader(grader)
-    return {rnd.id: grade_round(rnd, bank, loop.track, grader) for rnd in loop.rounds}
+    return {rnd.id: grade_round(rnd, bank, loop.track, grader, untrusted_code=untrusted_code) for rnd in loop.rounds}
 
 
 def record_grades(loop: Loop, grades: dict[int, dict[str, Any]], bank: Bank, now) -> None:

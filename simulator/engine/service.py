@@ -32,10 +32,13 @@ LOCAL_USER = "local"
 class LoopService(RoundActions):
     """The timed engine for loops; round actions (drafts, probes, submit, pauses) come from RoundActions."""
 
-    def __init__(self, sessions: sessionmaker[Session], bank: Bank, clock: Clock | None = None):
+    def __init__(self, sessions: sessionmaker[Session], bank: Bank, clock: Clock | None = None, *,
+                 untrusted_code: bool = False):
         self.sessions = sessions
         self.bank = bank
         self.clock = clock or SystemClock()
+        # True on a server: answers are code from strangers, run only where the sandbox policy allows.
+        self.untrusted_code = untrusted_code
 
     # ---- users -------------------------------------------------------------------------
     def ensure_user(self, username: str = LOCAL_USER) -> int:
@@ -230,7 +233,7 @@ class LoopService(RoundActions):
             loop = self._loop(s, loop_id, user_id)
             self._apply_clock(loop, self.clock.now())
             graded_texts = {rnd.id: graded_text(rnd) for rnd in loop.rounds}
-        grades = grade_rounds(loop, self.bank, grader)
+        grades = grade_rounds(loop, self.bank, grader, untrusted_code=self.untrusted_code)
         with unit_of_work(self.sessions) as s:
             loop = self._loop(s, loop_id, user_id)
             if {rnd.id: graded_text(rnd) for rnd in loop.rounds} != graded_texts:
