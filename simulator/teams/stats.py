@@ -23,6 +23,20 @@ from simulator.teams.models import CalibrationAnswer, Team, TeamGrade
 from simulator.teams.workspace import require_member
 
 
+def candidate_pseudonyms(session: Session, team_id: int) -> dict[int, str]:
+    """Author user id -> "c1", "c2", ... in the order their first answer reached the team.
+
+    Shared answers reach the team without the candidate's name; a user id would give it back through the
+    member list, so the records name candidates by this pseudonym (stable while their answers stay)."""
+    authors = session.scalars(select(CalibrationAnswer.author_user_id).where(
+        CalibrationAnswer.team_id == team_id, CalibrationAnswer.author_user_id.is_not(None))
+        .order_by(CalibrationAnswer.id))
+    out: dict[int, str] = {}
+    for author in authors:
+        out.setdefault(author, f"c{len(out) + 1}")
+    return out
+
+
 def team_records(session: Session, team_id: int, actor: int, *, set_id: int | None = None,
                  include_machines: bool = True) -> list[Grade]:
     """One record per (grade, rated criterion) of the team's calibration answers."""
@@ -35,6 +49,7 @@ def team_records(session: Session, team_id: int, actor: int, *, set_id: int | No
     if not include_machines:
         stmt = stmt.where(TeamGrade.grader_key.like("user:%"))
     names: dict[str, str] = {}
+    pseudonyms = candidate_pseudonyms(session, team_id)
     out = []
     for grade, answer in session.execute(stmt):
         who = names.get(grade.grader_key) or names.setdefault(grade.grader_key, label(session, grade.grader_key))
@@ -43,7 +58,7 @@ def team_records(session: Session, team_id: int, actor: int, *, set_id: int | No
                 continue
             out.append(Grade(answer_id=f"a{answer.id}", grader=who, level=float(level),
                              criterion=f"{answer.round}:{cid}", question_id=answer.question_id,
-                             candidate_id=f"u{answer.author_user_id}" if answer.author_user_id else None,
+                             candidate_id=pseudonyms.get(answer.author_user_id),
                              graded_at=as_utc(grade.created_at)))
     return out
 
