@@ -21,6 +21,11 @@ ROUNDS = (
     "research_framing",
     "behavioral",
 )
+# How each round type is written for people ("ML coding", not "ml coding").
+ROUND_NAMES = {
+    "paper_discussion": "Paper discussion", "ml_coding": "ML coding", "math_fundamentals": "Math fundamentals",
+    "distributed_systems": "Distributed systems", "research_framing": "Research framing", "behavioral": "Behavioral",
+}
 
 
 @dataclass

@@ -7,6 +7,7 @@ from typing import Any, Callable, IO
 
 import click
 
+from simulator.bank import ROUND_NAMES
 from simulator.terminal.reader import LineReader, edit_in_editor
 
 HELP = (
@@ -44,7 +45,7 @@ class TerminalSession:
     def run(self, grader: str = "auto") -> dict[str, Any]:
         view = self.service.get_loop(self.user_id, self.loop_id)
         self.echo(f"Loop {view['id']}: {view['track']} ({view['kind']}, {view['mode']} mode, pace {view['pace']:g}). "
-                  f"{len(view['rounds'])} round(s). Type :help for commands.")
+                  f"{len(view['rounds'])} round{'' if len(view['rounds']) == 1 else 's'}. Type :help for commands.")
         try:
             while True:
                 view = self.service.get_loop(self.user_id, self.loop_id)
@@ -53,7 +54,7 @@ class TerminalSession:
                     break
                 if current is None:
                     nxt = next(r for r in view["rounds"] if r["id"] == view["next_round_id"])
-                    self.echo(f"\nRound {nxt['position'] + 1}/{len(view['rounds'])}: {nxt['round'].replace('_', ' ')}, "
+                    self.echo(f"\nRound {nxt['position'] + 1}/{len(view['rounds'])}: {ROUND_NAMES.get(nxt['round'], nxt['round'])}, "
                               f"{clock_text(nxt['time_limit_s'])}. Press Enter to start (:q to stop here).")
                     if self._wait_line() in (":q", None):
                         raise Quit

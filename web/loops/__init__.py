@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
+from simulator.bank import ROUND_NAMES
 from simulator.engine import InvalidTransition
 from web import actions
 from web.extensions import bank, service
@@ -10,10 +11,6 @@ from web.loops.forms import NewLoopForm, choice
 from web.security import login_required
 
 bp = Blueprint("loops", __name__, template_folder="templates")
-ROUND_NAMES = {
-    "paper_discussion": "Paper discussion", "ml_coding": "ML coding", "math_fundamentals": "Math fundamentals",
-    "distributed_systems": "Distributed systems", "research_framing": "Research framing", "behavioral": "Behavioral",
-}
 
 
 @bp.app_template_filter("round_name")

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
 
-from simulator.bank import ROUNDS
+from simulator.bank import ROUND_NAMES, ROUNDS
 
 try:  # WTForms 3.3 deprecates (value, label) tuples
     from wtforms import SelectChoice as choice
@@ -18,7 +18,7 @@ class NewLoopForm(FlaskForm):
     track = SelectField("Track", validators=[InputRequired()])
     round = SelectField(
         "Round", default="",
-        choices=[choice("", "The whole loop")] + [choice(r, f"Drill one round: {r.replace('_', ' ')}") for r in ROUNDS],
+        choices=[choice("", "The whole loop")] + [choice(r, f"Drill one round: {ROUND_NAMES[r]}") for r in ROUNDS],
         description="A drill is one round on its own, timed by the question's own limit.")
     pace = FloatField(
         "Pace", default=1.0, validators=[InputRequired(), NumberRange(min=0.05, max=10)],
