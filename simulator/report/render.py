@@ -5,11 +5,17 @@ import json
 from html import escape
 from typing import Any
 
+from simulator.bank import ROUND_NAMES
+
 
 def _minutes(seconds: float | None) -> str:
     if seconds is None:
         return "-"
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def _round_name(round_type: str) -> str:
+    return ROUND_NAMES.get(round_type, round_type.replace("_", " "))
 
 
 def _level(level: int | None) -> str:
@@ -34,7 +40,7 @@ def to_markdown(card: dict[str, Any]) -> str:
            f"**Loop score:** {score}  **Decision:** {band}", ""]
     for r in card["rounds"]:
         rs = _round_score(r)
-        out += [f"## Round {r['position']}: {r['round'].replace('_', ' ')} ({r['question_id']})", "",
+        out += [f"## Round {r['position']}: {_round_name(r['round'])} ({r['question_id']})", "",
                 f"Score {rs} · time used {_minutes(r['time_used_s'])} of {_minutes(r['time_limit_s'])}"
                 + (f" · flags: {', '.join(r['flags'])}" if r["flags"] else ""), ""]
         out += ["| criterion | level | evidence | missed key points |", "| --- | --- | --- | --- |"]
@@ -80,7 +86,7 @@ def to_html(card: dict[str, Any]) -> str:
         )
         flags = f"<p>Flags: {escape(', '.join(r['flags']))}</p>" if r["flags"] else ""
         body.append(
-            f"<section><h2>Round {r['position']}: {escape(r['round'].replace('_', ' '))}</h2>"
+            f"<section><h2>Round {r['position']}: {escape(_round_name(r['round']))}</h2>"
             f"<p class=prompt>{escape(r['prompt'])}</p>{flags}"
             f"<pre class=answer>{highlight(r['answer'] or '', evidence)}</pre>"
             f"<table><tr><th>Criterion</th><th>Level</th><th>Missed key points</th></tr>{rows}</table></section>"
@@ -107,7 +113,7 @@ def to_terminal(card: dict[str, Any], color: bool = True) -> str:
     for r in card["rounds"]:
         rs = _round_score(r)
         flags = f" · flags: {', '.join(r['flags'])}" if r["flags"] else ""
-        out.append(style(f"Round {r['position']}: {r['round'].replace('_', ' ')}", bold=True)
+        out.append(style(f"Round {r['position']}: {_round_name(r['round'])}", bold=True)
                    + f" · score {rs} · time {_minutes(r['time_used_s'])} of {_minutes(r['time_limit_s'])}{flags}")
         text = r["answer"] or ""
         spans = sorted({(e["start"], e["end"]) for c in r["criteria"] for e in c["evidence"]
@@ -124,6 +130,9 @@ def to_terminal(card: dict[str, Any], color: bool = True) -> str:
             out.append(f"  - {c['name']}: {_level(c['level'])}")
             for missed in c["missed"]:
                 out.append(style(f"      missed: {missed}", fg="red"))
+        if r.get("feedback"):  # the grader's reasons (for code: which tests failed and why)
+            out.append("  Grader's notes:")
+            out.append("    " + str(r["feedback"]).strip().replace("\n", "\n    "))
         out.append("")
     out.append(style("Prep plan", bold=True))
     out += [f"  - {p['advice']}" for p in card["prep_plan"]]
