@@ -11,6 +11,13 @@ from web.extensions import bank
 bp = Blueprint("home", __name__, template_folder="templates")
 
 
+@bp.app_template_filter("track_name")
+def track_name(track_id: str) -> str:
+    """A track's display name ("Applied ML engineer") for its id ("applied-ml-engineer")."""
+    track = bank().tracks.get(track_id)
+    return track["name"] if track else track_id
+
+
 def _tracks():
     b = bank()
     order = {t: i for i, t in enumerate(track_advice.TRACKS)}
