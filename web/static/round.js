@@ -121,8 +121,10 @@
       li.appendChild(text); li.appendChild(label); li.appendChild(area);
       probeList.appendChild(li);
     });
-    hiddenNote.textContent = view.probes_hidden ? view.probes_hidden +
-      " follow-up question(s) will appear after your first answer or later in the round." : "";
+    var shown = probeList.children.length, n = view.probes_hidden;
+    hiddenNote.textContent = !n ? "" : shown ?
+      n + " more follow-up question" + (n === 1 ? "" : "s") + " will appear as the round goes on." :
+      n + " follow-up question" + (n === 1 ? "" : "s") + " will appear after your first answer or as the round goes on.";
   }
 
   function finish(view) {
