@@ -235,7 +235,7 @@ class KeywordGrader:
         missing = [k for e in grade["criteria"] for k in e["key_points_missing"] if k in texts]
         parts = [f"Covered {len(covered)} of {len(covered) + len(missing)} key points."]
         if missing:
-            parts.append("Missing: " + "; ".join(texts[k] for k in missing[:5]) + ("; ..." if len(missing) > 5 else "") + ".")
+            parts.append("Missing: " + "; ".join(texts[k] for k in missing[:5]) + (f"; and {len(missing) - 5} more" if len(missing) > 5 else "") + ".")
         if "keyword_stuffing" in grade["flags"]:
             parts.append("The answer lists terms without explaining them; levels are capped at 2.")
         if "injection_suspected" in grade["flags"]:
