@@ -272,3 +272,33 @@ def test_grading_with_an_unknown_grader_is_refused_not_silently_pending(service,
     with pytest.raises(LookupError, match="unknown grader 'kyword'"):
         service.grade(user, loop["id"], "kyword")
     assert service.get_loop(user, loop["id"])["rounds"][0]["grades"] == []
+
+
+def test_code_answers_are_graded_without_the_follow_up_prose(service, user, bank):
+    """Follow-up answers are prose: appended to code they would turn valid code into a syntax error."""
+    loop = service.create_loop(user, "research-engineer", round_type="ml_coding", seed=1)
+    rnd = service.start_next_round(user, loop["id"])
+    code = "def f(x):\n    return x\n"
+    view = service.first_answer(user, rnd["id"], code)
+    assert view["probes"], "the interviewer asks a follow-up"
+    service.save_draft(user, rnd["id"], code, probe_answers={view["probes"][0]["index"]: "It is O(n) in time."})
+    done = service.submit(user, rnd["id"])
+    assert done["graded_text"] == code
+    assert done["probes"][0]["answer"] == "It is O(n) in time."  # kept in the record
+
+
+def test_a_code_round_with_answered_follow_ups_is_graded_on_the_code(service, user):
+    """End to end through the sandbox: the reference passes even after follow-ups were answered."""
+    from simulator import coding
+    from tests.sandbox_support import require_sandbox_python
+
+    require_sandbox_python()
+    loop = service.create_loop(user, "research-engineer", round_type="ml_coding", seed=1)
+    rnd = service.start_next_round(user, loop["id"])
+    code = coding.get("softmax").source_of("reference")
+    view = service.first_answer(user, rnd["id"], code)
+    service.save_draft(user, rnd["id"], code, probe_answers={p["index"]: "Subtract the max first." for p in view["probes"]})
+    service.submit(user, rnd["id"])
+    grade = service.grade(user, loop["id"])["rounds"][0]["grades"][-1]
+    assert grade["grader"]["kind"] == "code"
+    assert grade["details"]["total"] > 0 and grade["details"]["passed"] == grade["details"]["total"], grade["feedback"]

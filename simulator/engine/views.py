@@ -16,8 +16,13 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def graded_text(rnd: Round) -> str:
-    """The answer plus the answers to follow-up probes, as graded (probe texts are not included)."""
+    """The answer plus the answers to follow-up probes, as graded (probe texts are not included).
+
+    An ML-coding answer is source code run by the sandbox: its follow-up answers are prose, kept in the
+    record beside it but never appended to the code (that would make valid code a syntax error)."""
     main = rnd.answer if rnd.answer is not None else rnd.draft or ""
+    if rnd.round_type == "ml_coding":
+        return main if main.strip() else ""
     parts = [main] + [p.get("answer", "") for p in rnd.probes or []]
     return "\n\n".join(part for part in parts if part.strip())
 
