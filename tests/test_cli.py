@@ -83,6 +83,7 @@ def test_run_a_drill_by_typing_then_report(runner):
     ]) + "\n"
     result = runner.invoke(main, ["run", "--track", "research-engineer", "--round", "behavioral", "--seed", "1", "--grader", "pending"], input=typed)
     assert result.exit_code == 0, result.output
+    assert result.output.startswith("Loop 1: Research engineer (drill, timed mode, pace 1). 1 round.")
     assert "Follow-up: What happens when the batch does not fit?" in result.output
     assert "Submitted round 1" in result.output
     assert "Scorecard: loop 1" in result.output

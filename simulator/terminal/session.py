@@ -44,7 +44,8 @@ class TerminalSession:
     # ---- the whole loop ------------------------------------------------------------
     def run(self, grader: str = "auto") -> dict[str, Any]:
         view = self.service.get_loop(self.user_id, self.loop_id)
-        self.echo(f"Loop {view['id']}: {view['track']} ({view['kind']}, {view['mode']} mode, pace {view['pace']:g}). "
+        track = self.service.bank.tracks.get(view["track"], {}).get("name", view["track"])
+        self.echo(f"Loop {view['id']}: {track} ({view['kind']}, {view['mode']} mode, pace {view['pace']:g}). "
                   f"{len(view['rounds'])} round{'' if len(view['rounds']) == 1 else 's'}. Type :help for commands.")
         try:
             while True:
