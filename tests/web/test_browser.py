@@ -163,6 +163,7 @@ def test_autosave_failure_is_announced_retried_and_survives_a_server_restart(liv
     live[0].stop()
     page.type("#answer", ", typed while the server was down")
     expect_text(page, "#save-status", r"Not saved: cannot reach the server\. Retrying in \d+ s")
+    assert page.get_attribute("#save-status", "data-kind") == "problem"  # shown in the warning colour
     assert page.get_attribute("#save-status", "aria-live") == "polite"
     live.append(live[0].restart())
     saved(page, timeout=20_000)
@@ -194,11 +195,12 @@ def test_first_answer_reveals_the_follow_ups(live, page):
     page.fill("#answer", "my first answer")
     page.click("#first-answer")
     expect_text(page, "#probe-list", "What happens when the batch does not fit?")
+    assert page.get_attribute("#save-status", "data-kind") == "info"  # good news is not shown as a warning
     assert page.evaluate("document.activeElement.id") == "probe-0"
     page.fill("#probe-0", "micro-batches")
     saved(page)
     page.reload()
-    assert page.input_value("#probe-0") == "micro-batches"
+    expect_value(page, "#probe-0", "micro-batches")
 
 
 def test_keyboard_only_start_answer_submit(live, page):

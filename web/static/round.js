@@ -26,7 +26,8 @@
     if (stateEl.dataset.state !== state) { stateEl.dataset.state = state; stateEl.textContent = STATES[state]; }
   }
 
-  function setStatus(text) {
+  function setStatus(text, problem) {
+    statusEl.dataset.kind = problem ? "problem" : "info";
     if (text !== lastStatus) { statusEl.textContent = text; lastStatus = text; }
   }
 
@@ -176,7 +177,7 @@
       retryAt = performance.now() + wait * 1000;
       var why = err.status ? err.message : "cannot reach the server";
       setState("failed");
-      setStatus("Not saved: " + why + ". Retrying in " + wait + " s; your text is kept in this browser.");
+      setStatus("Not saved: " + why + ". Retrying in " + wait + " s; your text is kept in this browser.", true);
       setTimeout(function () { sync(); }, wait * 1000);
       return false;
     }).then(function (ok) {
@@ -219,7 +220,7 @@
         var first = probeList.querySelector("textarea");
         if (first) first.focus();
       }, function (err) {
-        setStatus("Not saved: " + (err.status ? err.message : "cannot reach the server") + ". Try again.");
+        setStatus("Not saved: " + (err.status ? err.message : "cannot reach the server") + ". Try again.", true);
         submitter.disabled = false;
       });
       return;
