@@ -203,3 +203,10 @@ def test_a_misspelt_grader_is_refused_before_the_loop_starts(runner):
     result = runner.invoke(main, ["run", "--track", "research-engineer", "--round", "behavioral", "--grader", "kyword"], input="\n")
     assert result.exit_code == 1 and "unknown grader 'kyword'; did you mean 'keyword'?" in result.output
     assert "Loop 1" not in result.output
+
+
+def test_a_paper_round_shows_its_paper_card(runner):
+    result = runner.invoke(main, ["run", "--track", "research-engineer", "--round", "paper_discussion", "--seed", "1"],
+                           input="\n:q\n")
+    assert result.exit_code == 0, result.output
+    assert "Paper: A paper (A. Author, NeurIPS 2020, arXiv:2001.00001)" in result.output

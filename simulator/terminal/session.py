@@ -76,6 +76,10 @@ class TerminalSession:
     # ---- one round -----------------------------------------------------------------
     def answer_round(self, round_id: int) -> None:
         rv = self.service.get_round(self.user_id, round_id)
+        card = self.service.bank.papers.get(self.service.bank.question(rv["question_id"]).get("paper", ""))
+        if card:
+            authors = ", ".join(card["authors"][:3]) + (" et al." if len(card["authors"]) > 3 else "")
+            self.echo(f"\nPaper: {card['title']} ({authors}, {card['venue']} {card['year']}, arXiv:{card['arxiv']})\n{card['summary']}")
         self.echo(f"\n{rv['prompt']}\n")
         self.echo(f"[{clock_text(rv['time_left_s'])} left] " + ("Continue your answer." if rv["draft"] else "Your answer:"))
         if rv["draft"]:
