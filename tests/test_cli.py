@@ -210,3 +210,15 @@ def test_a_paper_round_shows_its_paper_card(runner):
                            input="\n:q\n")
     assert result.exit_code == 0, result.output
     assert "Paper: A paper (A. Author, NeurIPS 2020, arXiv:2001.00001)" in result.output
+
+
+def test_run_with_own_warning_marks(runner):
+    result = runner.invoke(main, ["run", "--track", "research-engineer", "--round", "behavioral", "--seed", "3",
+                                  "--warn-at", "120", "--warn-at", "30"], input="\n:q\n")
+    assert result.exit_code == 0, result.output
+    from simulator.cli.common import open_service
+
+    service = open_service()
+    assert service.get_loop(service.ensure_user(), 1)["rounds"][0]["warnings_at_s"] == [120, 30]
+    result = runner.invoke(main, ["run", "--track", "research-engineer", "--warn-at", "-5"])
+    assert result.exit_code == 1 and "must be positive" in result.output

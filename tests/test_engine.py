@@ -302,3 +302,15 @@ def test_a_code_round_with_answered_follow_ups_is_graded_on_the_code(service, us
     grade = service.grade(user, loop["id"])["rounds"][0]["grades"][-1]
     assert grade["grader"]["kind"] == "code"
     assert grade["details"]["total"] > 0 and grade["details"]["passed"] == grade["details"]["total"], grade["feedback"]
+
+
+def test_a_loop_can_set_its_own_warning_marks(service, user, clock):
+    loop = drill(service, user, pace=0.1, warnings_at=[45, 10, 45])
+    rnd = service.start_next_round(user, loop["id"])
+    assert rnd["warnings_at_s"] == [45, 10]  # real seconds left, not scaled by the pace; duplicates merged
+    clock.advance(16)
+    assert service.tick(user, loop["id"])["warnings"] == [45]
+    clock.advance(35)
+    assert service.tick(user, loop["id"])["warnings"] == [10]
+    with pytest.raises(ValueError, match="must be positive"):
+        drill(service, user, warnings_at=[0])

@@ -90,12 +90,15 @@ class LoopService(RoundActions):
         mode: str = "timed",
         pace: float = 1.0,
         seed: int | None = None,
+        warnings_at: list[float] | None = None,
     ) -> dict[str, Any]:
         """A loop for the track (or a one-round drill when `round_type` is given)."""
         if mode not in ("timed", "practice"):
             raise ValueError(f"mode must be 'timed' or 'practice', not {mode!r}")
         if not 0 < pace <= 10:
             raise ValueError(f"pace must be in (0, 10], not {pace}")
+        if warnings_at is not None and any(not m > 0 for m in warnings_at):
+            raise ValueError(f"warning marks are seconds left and must be positive, not {list(warnings_at)}")
         track_data = self.bank.track(track)
         seed = seed if seed is not None else secrets.randbelow(2**31)
         with unit_of_work(self.sessions) as s:
@@ -105,6 +108,7 @@ class LoopService(RoundActions):
                 user_id=user_id, track=track, track_version=track_data["version"],
                 kind="drill" if round_type else "loop", mode=mode, pace=pace, seed=seed,
                 status=LoopState.NOT_STARTED, created_at=self.clock.now(),
+                warnings_at=None if warnings_at is None else sorted({float(m) for m in warnings_at}, reverse=True),
             )
             for position, (spec, q) in enumerate(plan):
                 minutes = q["time_limit_min"] if round_type else spec["duration_min"]
@@ -125,6 +129,10 @@ class LoopService(RoundActions):
             return loop_view(loop, self.bank, self.clock.now(), self._marks(loop))
 
     def _marks(self, loop: Loop) -> list[float]:
+        """Warning marks in seconds left: the loop's own (as given, already real seconds), else the
+        track's scaled by the pace."""
+        if loop.warnings_at is not None:
+            return [float(m) for m in loop.warnings_at]
         marks = self.bank.tracks.get(loop.track, {}).get("warnings_at", [300, 60])
         return [m * loop.pace for m in marks]
 

@@ -42,6 +42,7 @@ class Loop(Base):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     score: Mapped[float | None] = mapped_column(Float)
     band: Mapped[str | None] = mapped_column(String(32))
+    warnings_at: Mapped[list[Any] | None] = mapped_column(JSON)  # seconds left; None: the track's marks
 
     user: Mapped[User] = relationship(back_populates="loops")
     rounds: Mapped[list[Round]] = relationship(
