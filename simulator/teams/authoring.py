@@ -115,32 +115,29 @@ def _store_question(session: Session, team_id: int, actor: int, data: dict[str, 
     return row, "updated"
 
 
+def _save(session: Session, team_id: int, actor: int, kind: str, data: Any, file: str, now: datetime | None, store):
+    """Validate one document (schema, then cross-checks against the team's bank) and store it."""
+    require_member(session, team_id, actor)
+    problems = validate(kind, data, file)
+    if not problems:
+        problems = _check(session, team_id, [(kind, data, file, "")])
+    if problems:
+        raise ValidationFailed(problems)
+    row, _ = store(session, team_id, actor, data, utcnow(now))
+    session.flush()
+    return row
+
+
 def save_rubric(session: Session, team_id: int, actor: int, data: Any, *, file: str = "rubric.json",
                 now: datetime | None = None) -> TeamRubric:
     """Store a rubric version (new content -> new version row, status draft). Raises ValidationFailed."""
-    require_member(session, team_id, actor)
-    problems = validate("rubric", data, file)
-    if not problems:
-        problems = _check(session, team_id, [("rubric", data, file, "")])
-    if problems:
-        raise ValidationFailed(problems)
-    row, _ = _store_rubric(session, team_id, actor, data, utcnow(now))
-    session.flush()
-    return row
+    return _save(session, team_id, actor, "rubric", data, file, now, _store_rubric)
 
 
 def save_question(session: Session, team_id: int, actor: int, data: Any, *, file: str = "question.json",
                   now: datetime | None = None) -> TeamQuestion:
     """Create or edit a question (a change of content resets status to draft). Raises ValidationFailed."""
-    require_member(session, team_id, actor)
-    problems = validate("question", data, file)
-    if not problems:
-        problems = _check(session, team_id, [("question", data, file, "")])
-    if problems:
-        raise ValidationFailed(problems)
-    row, _ = _store_question(session, team_id, actor, data, utcnow(now))
-    session.flush()
-    return row
+    return _save(session, team_id, actor, "question", data, file, now, _store_question)
 
 
 def _safe_name(name: str) -> str:
