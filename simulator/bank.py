@@ -189,10 +189,21 @@ def cross_check(bank: Bank) -> list[Problem]:
             for j, target in enumerate(probe.get("targets", [])):
                 if target not in kp_ids:
                     problems.append(Problem(file, f"{ptr}/probes/{i}/targets/{j}", f"unknown key point {target!r}"))
+        not_applicable = set(q.get("not_applicable", []))
+        for i, cid in enumerate(q.get("not_applicable", [])):
+            if rubric and cid not in criteria:
+                problems.append(Problem(file, f"{ptr}/not_applicable/{i}", f"criterion {cid!r} is not in rubric {q['rubric']!r}"))
+        for i, kp in enumerate(q["key_points"]):
+            if kp["criterion"] in not_applicable:
+                problems.append(Problem(file, f"{ptr}/key_points/{i}/criterion", f"criterion {kp['criterion']!r} is marked not applicable"))
         for i, ex in enumerate(q.get("examples", [])):
-            for cid in ex["levels"]:
+            for cid, level in ex["levels"].items():
                 if rubric and cid not in criteria:
                     problems.append(Problem(file, f"{ptr}/examples/{i}/levels/{cid}", f"criterion {cid!r} is not in rubric {q['rubric']!r}"))
+                elif level is None and cid not in not_applicable:
+                    problems.append(Problem(file, f"{ptr}/examples/{i}/levels/{cid}", f"null (not applicable) but {cid!r} is not in the question's not_applicable"))
+                elif level is not None and cid in not_applicable:
+                    problems.append(Problem(file, f"{ptr}/examples/{i}/levels/{cid}", f"{cid!r} is not applicable to this question: use null"))
         fa = q.get("final_answer")
         if fa and fa.get("criterion") and rubric and fa["criterion"] not in criteria:
             problems.append(Problem(file, f"{ptr}/final_answer/criterion", f"criterion {fa['criterion']!r} is not in rubric {q['rubric']!r}"))
