@@ -72,6 +72,7 @@ def show(question_id: str, as_json: bool) -> None:
 def stats(as_json: bool, markdown: bool) -> None:
     """Count questions per round, track and difficulty."""
     from simulator.bank import default_bank
+    from simulator.bank_quality import quality_stats
 
     bank = default_bank()
     qs = list(bank.questions.values())
@@ -85,6 +86,8 @@ def stats(as_json: bool, markdown: bool) -> None:
         "tagged_applied": sum(1 for q in qs if "applied" in q.get("tags", [])),
         "paper_cards": len(bank.papers),
         "rubrics": len(bank.rubrics),
+        "paper_cards_2024_or_later": sum(1 for p in bank.papers.values() if p["year"] >= 2024),
+        "content": quality_stats(bank),
     }
     if as_json:
         click.echo(json.dumps(data, indent=2))
@@ -96,6 +99,10 @@ def stats(as_json: bool, markdown: bool) -> None:
     for key in ("by_round", "by_track", "by_difficulty"):
         click.echo(f"{key.replace('_', ' ')}: " + ", ".join(f"{k} {v}" for k, v in data[key].items()))
     click.echo(f"with graded examples: {data['with_examples']}; tagged applied: {data['tagged_applied']}")
+    c = data["content"]
+    click.echo(f"assessed (question, criterion) pairs: {c['assessed_pairs']}, {c['assessed_pairs_below_min_key_points']} with fewer than "
+               f"{c['min_key_points']} key points; key points with contradicts: {c['key_points_with_contradicts']} of {c['key_points']}; "
+               f"questions with three per-criterion graded examples: {c['questions_with_three_graded_examples']} of {c['non_coding_questions']}")
 
 
 def _nested(qs) -> dict:
