@@ -7,8 +7,10 @@ from simulator.graders.keyword import KeywordGrader, adhoc_question
 from simulator.graders.keyword.gaming import injection_spans
 from tests.test_keyword_fixtures import ds_question, ds_rubric
 
-PROSE = ("We shard the optimizer state across the data-parallel ranks, because Adam keeps two moments per parameter. "
-         "The cost is extra communication to gather the shards.")
+PROSE = ("We shard the optimizer state across the data-parallel ranks, because Adam keeps two moments per parameter "
+         "and every data-parallel rank otherwise holds a redundant copy of the optimizer state. "
+         "The cost is extra communication to gather the shards, and gathering the shards adds latency to each step. "
+         "The memory saved grows with the number of ranks.")
 STUFFED = "shard optimizer state data-parallel ranks ZeRO Adam two moments parameter extra communication gather shards"
 LISTED = "- optimizer state\n- shard\n- ranks\n- Adam moments\n- communication\n- gather shards"
 

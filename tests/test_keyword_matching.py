@@ -78,7 +78,7 @@ def test_negation_window_is_cut_at_but_and_however():
 
 
 def test_negated_key_point_needs_a_negated_answer():
-    q, r = adhoc_question("Does dropout need labels?", "Dropout does not require labels.")
+    q, r = adhoc_question("Is dropout supervised?", "Dropout does not require labels.")
     g = KeywordGrader()
     agree = g.grade(q, r, "It does not require labels.")
     contra = g.grade(q, r, "It requires labels.")

@@ -31,7 +31,10 @@ def test_signals_feed_the_rubric_criteria_they_map_to():
     lv = {c["criterion"]: c["level"] for c in strong["criteria"]}
     lw = {c["criterion"]: c["level"] for c in weak["criteria"]}
     assert lv["ownership"] > lw["ownership"] and lv["impact_and_results"] > lw["impact_and_results"]
-    assert lv["star_structure"] == 5 and lv["reflection"] == 5
+    assert lv["star_structure"] == 5
+    # one of the three reflection claims ("the lesson I learned") is made: level 2, and the note says which
+    reflection = next(c for c in strong["criteria"] if c["criterion"] == "reflection")
+    assert reflection["level"] == 2 and "what I would do differently next time" in reflection["note"]
     assert strong["score"] > weak["score"]
     assert "signals" in strong["details"]
 

@@ -24,16 +24,17 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from simulator.graders.keyword import gaming, matching, signals
+from simulator.graders.keyword import gaming, levels, matching, signals
 from simulator.graders.keyword.keypoints import ADHOC_CRITERION, KeyPoint, curated_keypoints, derive_keypoints
 from simulator.graders.keyword.matching import (
-    AnswerIndex, Compiled, CorpusStats, align, compile_question, evidence_spans, match_keypoint, precision, recall,
+    COVERED, AnswerIndex, Compiled, CorpusStats, align, compile_question, evidence_spans, match_claim,
+    precision, recall,
 )
+from simulator.graders.keyword.levels import level_for
 from simulator.graders.keyword.normalise import tokenise
 from simulator.scoring import empty_grade, level_to_unit, round_score
 
-VERSION = "1.0.0"
-COVERED = 0.65  # a key point's coverage needed to count as covered
+VERSION = "2.0.0"
 # Ad hoc constants. Leave-questions-out CV on the training files (tools/tune_keyword.py) prefers ALPHA 1.0,
 # GAMMA 0.45 and uniform term weights (CANDIDATE there); measured blind on the test splits, that candidate
 # generalised better to new questions but fell below the SciEntsBank unseen-answers F1 target (0.714 < 0.73),
@@ -41,7 +42,7 @@ COVERED = 0.65  # a key point's coverage needed to count as covered
 ALPHA = 0.8  # ad hoc: share of recall (reference covered by the answer) vs precision (answer covered by the reference)
 GAMMA = 0.33  # ad hoc: concave calibration of coverage onto 0..1 (monotone: changes Pearson, not Spearman)
 STUFFING_CAP = 2
-FLAG_ORDER = ("no_answer", "keyword_stuffing", "injection_suspected", "needs_review")
+FLAG_ORDER = ("no_answer", "misconception", "keyword_stuffing", "injection_suspected", "needs_review")
 
 
 @lru_cache(maxsize=1)
@@ -71,8 +72,19 @@ def references_of(question: dict[str, Any]) -> list[str]:
     return [r for r in refs if isinstance(r, str) and r.strip()]
 
 
-def level_for(value: float, thresholds: list[float]) -> int:
-    return 1 + sum(1 for t in thresholds if value >= t - 1e-9)
+def _signal_texts(question: dict[str, Any]) -> dict[str, str]:
+    """Readable names for the key points a round signal adds (no raw ids in feedback)."""
+    fa = question.get("final_answer")
+    if not fa:
+        return {}
+    label = fa.get("label") or "the final answer"
+    if "values" in fa:
+        value = ", ".join(f"{v:g}" for v in fa["values"])
+    elif "value" in fa:
+        value = f"{fa['value']:g}"
+    else:
+        value = fa.get("expression", "")
+    return {"final_answer": f"{label} ({value})" if value else label}
 
 
 class KeywordGrader:
@@ -133,42 +145,71 @@ class KeywordGrader:
 
         kp_cov: dict[str, float] = {}
         kp_hits: dict[str, list[int]] = {}
+        contra: dict[str, tuple[float, list[int], str | None]] = {}
         for kp in cq.keypoints:
-            cov, hits = match_keypoint(kp, cq, ix)
-            kp_cov[kp.id], kp_hits[kp.id] = round(cov, 4), hits
+            m = match_claim(kp, cq, ix, contradictions=not adhoc)
+            kp_cov[kp.id], kp_hits[kp.id] = round(m.coverage, 4), m.hits
+            if m.coverage < COVERED and m.contradiction > 0:
+                contra[kp.id] = (m.contradiction, m.contra_hits, m.contra_phrase)
         details: dict[str, Any] = {"mode": "adhoc" if adhoc else "curated", "key_points": kp_cov}
 
         extra = self._round_signals(question, rubric, answer, details)
         by_crit: dict[str, list[KeyPoint]] = {}
         for kp in cq.keypoints:
             by_crit.setdefault(kp.criterion, []).append(kp)
+        texts = {kp.id: kp.text for kp in cq.keypoints}
+        texts.update(_signal_texts(question))
+        na = set(question.get("not_applicable", []))
         coverage: dict[str, float] = {}
+        misconceptions: list[dict[str, Any]] = []
         for entry in grade["criteria"]:
             cid = entry["criterion"]
-            kps = by_crit.get(cid, [])
-            num = den = 0.0
-            for kp in kps:
-                den += kp.weight
+            if cid in na:
+                entry["note"] = levels.note_for(levels.Tally(), None, texts, not_applicable=True)
+                continue
+            t = levels.Tally()
+            for kp in by_crit.get(cid, []):
+                t.den += kp.weight
+                t.evidence_items += 1
+                t.declares_support |= kp.supports_level is not None
                 if kp_cov[kp.id] >= COVERED:
-                    num += kp.weight
-                    entry["key_points_covered"].append(kp.id)
+                    t.num += kp.weight
+                    t.covered.append(kp.id)
+                    t.best_support = max(t.best_support, kp.supports_level or 3)
                     for a, b in evidence_spans(ix.al, kp_hits[kp.id]):
                         entry["evidence"].append({"start": a, "end": b, "quote": answer[a:b], "key_point": kp.id})
+                elif kp.id in contra:
+                    t.num -= levels.MISCONCEPTION_COST * kp.weight
+                    t.contradicted.append(kp.id)
+                    spans = evidence_spans(ix.al, contra[kp.id][1])
+                    quote = answer[spans[0][0]:spans[0][1]] if spans else ""
+                    misconceptions.append({"key_point": kp.id, "criterion": cid, "claim": kp.text, "because": kp.because,
+                                           "quote": quote, "matched": contra[kp.id][2], "strength": round(contra[kp.id][0], 4)})
                 else:
-                    entry["key_points_missing"].append(kp.id)
+                    t.missing.append(kp.id)
+            kps = by_crit.get(cid, [])
             base = (sum(k.weight for k in kps) / len(kps)) if kps else 1.0
             for name, value, spans, kp_id in extra.get(cid, []):
-                den += base
-                num += base * value
+                t.den += base
+                t.num += base * value
+                t.evidence_items += levels.MIN_KEY_POINTS  # observed directly: enough on its own to rate
                 if kp_id:
-                    entry["key_points_covered" if value >= 0.5 else "key_points_missing"].append(kp_id)
+                    (t.covered if value >= 0.5 else t.missing).append(kp_id)
+                    if value >= 0.5:
+                        t.best_support = max(t.best_support, 5)
                 for a, b in spans:
                     entry["evidence"].append({"start": a, "end": b, "quote": answer[a:b], "key_point": kp_id})
-            if den > 0:
-                coverage[cid] = round(num / den, 4)
-                entry["level"] = level_for(num / den, rubric["thresholds"])
+            entry["key_points_covered"] = list(t.covered)
+            entry["key_points_missing"] = t.missing + t.contradicted
+            level, share = levels.rate(t, rubric["thresholds"])
+            entry["level"] = level
+            if share is not None:
+                coverage[cid] = share
+            entry["note"] = levels.note_for(t, level, texts)
             entry["evidence"].sort(key=lambda e: (e["start"], e["end"], e["key_point"] or ""))
         details["coverage"] = coverage
+        if misconceptions:
+            details["misconceptions"] = misconceptions
 
         total_w = sum(kp.weight for kp in cq.keypoints)
         overall = sum(kp.weight * kp_cov[kp.id] for kp in cq.keypoints) / total_w if total_w else 0.0
@@ -181,8 +222,9 @@ class KeywordGrader:
             overall = r
             score = round(min(1.0, max(0.0, raw)) ** GAMMA, 6) if raw > 0 else 0.0
             for entry in grade["criteria"]:
-                if entry["criterion"] in coverage:
+                if entry["criterion"] in coverage or (entry["criterion"] == ADHOC_CRITERION and entry["criterion"] not in na):
                     entry["level"] = level_for(score, rubric["thresholds"])
+                    entry["note"] = f"Coverage of the reference answer: {score:.2f}."
         stuffed, feats = gaming.is_stuffing(doc, overall)
         details["stuffing"] = feats
         if stuffed:
@@ -198,12 +240,20 @@ class KeywordGrader:
                 score = min(score, level_to_unit(STUFFING_CAP))
         else:
             score = round_score({e["criterion"]: e["level"] for e in grade["criteria"]}, rubric, track)
+            if score is not None and misconceptions:
+                score = round(score * levels.misconception_factor(len(misconceptions)), 6)
+                flags.add("misconception")
             details["score_kind"] = "levels"
+            details["rated_criteria"] = sum(1 for e in grade["criteria"] if e["level"] is not None)
         if injected:
             details["injection_spans"] = [list(s) for s in injected]
         grade["score"] = score
         grade["flags"] = [f for f in FLAG_ORDER if f in flags]
-        grade["feedback"] = self._feedback(grade, cq)
+        names = {c["id"]: c["name"] for c in rubric["criteria"]}
+        if adhoc:
+            grade["feedback"] = self._adhoc_feedback(grade, cq)
+        else:
+            grade["feedback"] = levels.feedback(grade["criteria"], names, texts, misconceptions, grade["flags"], na)
         grade["details"] = details
         return grade
 
@@ -229,7 +279,7 @@ class KeywordGrader:
         return out
 
     @staticmethod
-    def _feedback(grade: dict[str, Any], cq: Compiled) -> str:
+    def _adhoc_feedback(grade: dict[str, Any], cq: Compiled) -> str:
         texts = {kp.id: kp.text for kp in cq.keypoints}
         covered = [k for e in grade["criteria"] for k in e["key_points_covered"] if k in texts]
         missing = [k for e in grade["criteria"] for k in e["key_points_missing"] if k in texts]

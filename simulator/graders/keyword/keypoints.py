@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from simulator.graders.keyword.normalise import CONTENT, tokenise
+from simulator.graders.keyword.normalise import CONTENT, antonyms, tokenise
 
 ADHOC_CRITERION = "content"
 MAX_CLAUSE_CONTENT = 14  # longer sentences are split again at commas and "and"
@@ -30,12 +30,24 @@ class Variant:
 
 
 @dataclass(frozen=True, slots=True)
+class Contra:
+    """One phrasing of a misconception, with the (stem, negated) pairs that set it apart from the claim."""
+
+    variant: Variant
+    distinct: tuple[tuple[str, bool], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class KeyPoint:
     id: str
     text: str
     criterion: str
     weight: float
     variants: tuple[Variant, ...]
+    contradicts: tuple[Contra, ...] = ()
+    because: str = ""
+    supports_level: int | None = None
+    pivots: tuple[frozenset[str], ...] = ()  # per variant: stems that carry its relation and must be present
 
     def stems(self) -> list[str]:
         return sorted({s for v in self.variants for s in v.stems})
@@ -58,13 +70,36 @@ def compile_variant(text: str) -> Variant:
     return Variant(text, tuple(stems), tuple(negs), bigrams)
 
 
+def pivots_of(v: Variant, contras: list[Variant]) -> frozenset[str]:
+    """The stems that make a phrasing this claim rather than the misconceptions written against it: stems
+    whose antonym a misconception uses (seeking/covering, before/after) and stems a misconception uses with
+    the other polarity. A phrasing counts as made only when all of them are there."""
+    opposite = antonyms()
+    used = {(s, n) for c in contras for s, n in zip(c.stems, c.negs)}
+    stems_used = {s for s, _ in used}
+    return frozenset(s for s, n in zip(v.stems, v.negs)
+                     if (s, not n) in used or any(a in stems_used for a in opposite.get(s, ())))
+
+
+def compile_contra(text: str, claim: list[Variant]) -> Contra | None:
+    v = compile_variant(text)
+    if not v.stems:
+        return None
+    mine = {(s, n) for c in claim for s, n in zip(c.stems, c.negs)}
+    return Contra(v, tuple((s, n) for s, n in zip(v.stems, v.negs) if (s, n) not in mine))
+
+
 def curated_keypoints(question: dict[str, Any]) -> list[KeyPoint]:
-    """The bank question's key points, each with its text and aliases as variants."""
+    """The bank question's key points: text and aliases as variants, misconceptions as contradicts."""
     out = []
     for kp in question.get("key_points", []):
         variants = [compile_variant(kp["text"])] + [compile_variant(a) for a in kp.get("aliases", [])]
         variants = [v for v in variants if v.stems]
-        out.append(KeyPoint(kp["id"], kp["text"], kp["criterion"], float(kp.get("weight", 1.0)), tuple(variants)))
+        contras = [c for c in (compile_contra(t, variants) for t in kp.get("contradicts", [])) if c]
+        contra_vs = [c.variant for c in contras]
+        out.append(KeyPoint(kp["id"], kp["text"], kp["criterion"], float(kp.get("weight", 1.0)), tuple(variants),
+                            tuple(contras), kp.get("because", ""), kp.get("supports_level"),
+                            tuple(pivots_of(v, contra_vs) for v in variants)))
     return out
 
 

@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from simulator.graders.keyword.keypoints import KeyPoint, Variant, compile_variant
-from simulator.graders.keyword.normalise import CONTENT, Doc, tokenise
+from simulator.graders.keyword.keypoints import Contra, KeyPoint, Variant, compile_variant
+from simulator.graders.keyword.normalise import CONTENT, Doc, antonyms, tokenise
 
 FUZZY_MIN_LEN = 5
 FUZZY_CUTOFF = 85.0
@@ -25,6 +25,10 @@ IDF_POWER = 0.5  # curated key points: idf is damped, rare words count more, but
 ADHOC_IDF_POWER = 0.5
 CROSS_SENTENCE = 0.9  # a key point gathered from several sentences earns a little less
 BIGRAM_SHARE = 0.25  # share of a phrase's coverage that needs its words in order
+PIVOT_MISSING = 0.5  # a phrasing without one of its pivot words (more/less, before/after, ...) keeps this share
+COVERED = 0.65  # a phrasing's coverage needed for its claim (or a misconception) to count as made
+FLIP_MIN = 0.75  # a claim read with an odd number of flipped words (negated, or an antonym) is its opposite
+DISTINCT_MIN = 0.5  # share of a misconception's own words (those the claim lacks) that must be present
 
 
 class CorpusStats:
@@ -110,6 +114,9 @@ def compile_question(question_text: str, keypoints: list[KeyPoint], references: 
     qstems = frozenset(compile_variant(question_text).stems) if question_text else frozenset()
     refs = [v for v in (compile_variant(r) for r in references) if v.stems]
     vocab = {s for kp in keypoints for v in kp.variants for s in v.stems} | {s for v in refs for s in v.stems}
+    vocab |= {s for kp in keypoints for c in kp.contradicts for s in c.variant.stems}
+    opposite = antonyms()
+    vocab |= {a for s in list(vocab) for a in opposite.get(s, ())}
     weights = {s: term_weight(s, stats, qstems, power) for s in sorted(vocab | qstems)}
     long_vocab = sorted(s for s in vocab if len(s) >= FUZZY_MIN_LEN and not s[0].isdigit())
     unseen = stats.idf("\x00unseen") ** power
@@ -173,19 +180,27 @@ def _fuzzy(cq: Compiled, st: str) -> tuple[str | None, float]:
     return hit if hit else (None, 0.0)
 
 
-def window_index(al: Aligned, idx: Iterable[int]) -> tuple[dict[tuple[str, bool], tuple[float, int]], set[tuple[str, str]]]:
-    """(stem, negated) -> (best similarity, first token) and the set of aligned stem bigrams, over positions `idx`."""
+def window_index(al: Aligned, idx: Iterable[int], tight: dict[str, tuple[float, int]] | None = None
+                 ) -> tuple[dict[tuple[str, bool], tuple[float, int]], set[tuple[str, str]]]:
+    """(stem, negated) -> (best similarity, first token) and the set of aligned stem bigrams, over positions `idx`.
+
+    With `tight`, also fills it: stem -> (similarity, token) for words that directly follow a negator
+    ("not frozen"), the only negations read as stating the opposite."""
     best: dict[tuple[str, bool], tuple[float, int]] = {}
     bigrams: set[tuple[str, str]] = set()
     prev: str | None = None
     prev_sent = -1
     neg = al.doc.neg
+    tneg = al.doc.tight
     for j in idx:
         st = al.stem[j]
         if st is not None:
-            key = (st, neg[al.pos[j]])
+            i = al.pos[j]
+            key = (st, neg[i])
             if key not in best or al.sim[j] > best[key][0]:
                 best[key] = (al.sim[j], j)
+            if tight is not None and tneg[i] and st not in tight:
+                tight[st] = (al.sim[j], j)
             if prev is not None and prev != st and prev_sent == al.sent[j]:
                 bigrams.add((prev, st))
         prev = st
@@ -193,10 +208,14 @@ def window_index(al: Aligned, idx: Iterable[int]) -> tuple[dict[tuple[str, bool]
     return best, bigrams
 
 
-def variant_coverage(v: Variant, cq: Compiled, best, bigrams) -> tuple[float, list[int]]:
-    """Weighted share of the variant's stems present with the right polarity, blended with phrase order."""
+def variant_coverage(v: Variant, cq: Compiled, best, bigrams, pivots: frozenset[str] = frozenset()) -> tuple[float, list[int]]:
+    """Weighted share of the variant's stems present with the right polarity, blended with phrase order.
+
+    A phrasing whose pivot words (the ones that say which way the claim goes) are not all present keeps
+    only PIVOT_MISSING of its coverage: "reverse KL ... mode" without "seeking" is not the claim."""
     num = den = 0.0
     hits: list[int] = []
+    missing_pivot = False
     for st, ng in zip(v.stems, v.negs):
         w = cq.weight(st)
         den += w
@@ -204,13 +223,48 @@ def variant_coverage(v: Variant, cq: Compiled, best, bigrams) -> tuple[float, li
         if m is not None:
             num += w * m[0]
             hits.append(m[1])
+        elif st in pivots:
+            missing_pivot = True
     if den <= 0:
         return 0.0, []
     cov = num / den
     if v.bigrams:
         b = sum(1 for bg in v.bigrams if bg in bigrams) / len(v.bigrams)
         cov = (1 - BIGRAM_SHARE) * cov + BIGRAM_SHARE * b
+    if missing_pivot:
+        cov *= PIVOT_MISSING
     return cov, sorted(hits)
+
+
+def flipped_coverage(v: Variant, cq: Compiled, best, tight) -> tuple[float, int, list[int]]:
+    """The variant read with opposite words allowed: (coverage, number of flips, tokens).
+
+    A stem counts as flipped when the window has it directly negated ("not frozen") while the claim does
+    not negate it, or has its antonym ("covering" for "seeking", "before" for "after") and not the stem.
+    An odd number of flips states the opposite claim; an even number states the claim again."""
+    opposite = antonyms()
+    num = den = 0.0
+    flips = 0
+    hits: list[int] = []
+    for st, ng in zip(v.stems, v.negs):
+        w = cq.weight(st)
+        den += w
+        m = best.get((st, ng))
+        if m is not None and not (not ng and st in tight):
+            num += w * m[0]
+            hits.append(m[1])
+            continue
+        f = tight.get(st) if not ng else best.get((st, False))
+        if f is None:
+            for a in opposite.get(st, ()):
+                f = best.get((a, ng))
+                if f is not None:
+                    break
+        if f is not None:
+            flips += 1
+            num += w * f[0]
+            hits.append(f[1])
+    return (num / den if den > 0 else 0.0), flips, sorted(hits)
 
 
 def precision(al: Aligned, cq: Compiled) -> float:
@@ -224,12 +278,13 @@ def precision(al: Aligned, cq: Compiled) -> float:
 
 
 class AnswerIndex:
-    """Window indexes of one aligned answer: the whole answer, and each sentence on demand."""
+    """Window indexes of one aligned answer: the whole answer, each sentence and each segment on demand."""
 
     def __init__(self, al: Aligned) -> None:
         self.al = al
         self.whole = window_index(al, range(len(al.pos)))
         self._sentences: dict[int, tuple] | None = None
+        self._segments: list[tuple] | None = None
 
     def sentences(self) -> dict[int, tuple]:
         if self._sentences is None:
@@ -239,24 +294,103 @@ class AnswerIndex:
             self._sentences = {s: window_index(self.al, idx) for s, idx in sorted(groups.items())}
         return self._sentences
 
+    def segments(self) -> list[tuple]:
+        """(best, bigrams, tight) per sentence part, split at sentence ends and contrast words, for reading
+        which way a claim goes ("PPO needs a critic, whereas GRPO does not" is two parts)."""
+        if self._segments is None:
+            seg = self.al.doc.seg
+            groups: dict[int, list[int]] = {}
+            for j, i in enumerate(self.al.pos):
+                groups.setdefault(seg[i], []).append(j)
+            out = []
+            for _, idx in sorted(groups.items()):
+                tight: dict[str, tuple[float, int]] = {}
+                best, bigrams = window_index(self.al, idx, tight)
+                out.append((best, bigrams, tight))
+            self._segments = out
+        return self._segments
+
+
+def _may_flip(v: Variant, best, tight) -> bool:
+    """Cheap test: could any stem of the variant read flipped in this window?"""
+    opposite = antonyms()
+    for st, ng in zip(v.stems, v.negs):
+        if (not ng and st in tight) or (ng and (st, False) in best):
+            return True
+        for a in opposite.get(st, ()):
+            if (a, ng) in best:
+                return True
+    return False
+
+
+@dataclass
+class ClaimMatch:
+    """How one answer treats one key point: its best support and its strongest contradiction."""
+
+    coverage: float = 0.0
+    hits: list[int] = field(default_factory=list)
+    contradiction: float = 0.0
+    contra_hits: list[int] = field(default_factory=list)
+    contra_phrase: str | None = None
+
+
+def match_claim(kp: KeyPoint, cq: Compiled, ix: AnswerIndex, *, contradictions: bool = True) -> ClaimMatch:
+    """Support and contradiction of a key point, read part by part.
+
+    Each sentence part (split at sentence ends and at "but", "whereas", ...) either states a phrasing of the
+    claim, or states it with an odd number of flipped words (a direct negation, an antonym), which is the
+    opposite claim and gives no support, or states one of the key point's `contradicts` phrasings with the
+    words that set it apart. Where no part states the claim and nothing contradicts it, words gathered
+    across the answer still earn it at a discount (CROSS_SENTENCE), as before."""
+    m = ClaimMatch()
+    pivots = kp.pivots or (frozenset(),) * len(kp.variants)
+    flip_checked = contradictions
+    for best, bigrams, tight in ix.segments():
+        for v, piv in zip(kp.variants, pivots):
+            if flip_checked and _may_flip(v, best, tight):
+                cov_any, flips, hits_any = flipped_coverage(v, cq, best, tight)
+                if flips % 2 == 1:
+                    if cov_any >= FLIP_MIN and cov_any > m.contradiction:
+                        m.contradiction, m.contra_hits, m.contra_phrase = cov_any, hits_any, f"the opposite of: {v.text}"
+                    continue
+            cov, hits = variant_coverage(v, cq, best, bigrams, piv)
+            if cov > m.coverage:
+                m.coverage, m.hits = cov, hits
+        if contradictions:
+            for c in kp.contradicts:
+                if c.distinct and not any(k in best for k in c.distinct):
+                    continue
+                cov, hits = _contra_coverage(c, cq, best, bigrams)
+                if cov >= COVERED and cov > m.contradiction:
+                    m.contradiction, m.contra_hits, m.contra_phrase = cov, hits, c.variant.text
+    if m.coverage < COVERED and m.contradiction < COVERED:
+        for v, piv in zip(kp.variants, pivots):
+            cov, hits = variant_coverage(v, cq, *ix.whole, piv)
+            if len({ix.al.sent[h] for h in hits}) > 1:
+                cov *= CROSS_SENTENCE
+            if cov > m.coverage:
+                m.coverage, m.hits = cov, hits
+    return m
+
 
 def match_keypoint(kp: KeyPoint, cq: Compiled, ix: AnswerIndex) -> tuple[float, list[int]]:
-    """Best coverage of any variant, within one sentence (or across sentences at a small discount)."""
-    best_cov, best_hits = 0.0, []
-    for v in kp.variants:
-        cov, hits = variant_coverage(v, cq, *ix.whole)
-        if cov <= best_cov:
-            continue  # a sentence never covers more than the whole answer
-        if len({ix.al.sent[h] for h in hits}) > 1:
-            cand_cov, cand_hits = CROSS_SENTENCE * cov, hits
-            for window in ix.sentences().values():
-                c2, h2 = variant_coverage(v, cq, *window)
-                if c2 > cand_cov:
-                    cand_cov, cand_hits = c2, h2
-            cov, hits = cand_cov, cand_hits
-        if cov > best_cov:
-            best_cov, best_hits = cov, hits
-    return best_cov, best_hits
+    """Best coverage of any phrasing (see match_claim), without reading contradictions."""
+    m = match_claim(kp, cq, ix, contradictions=False)
+    return m.coverage, m.hits
+
+
+def _contra_coverage(c: Contra, cq: Compiled, best, bigrams) -> tuple[float, list[int]]:
+    """A misconception's coverage in a window, 0 unless most of its own words (those the claim lacks) are there."""
+    if c.distinct:
+        num = den = 0.0
+        for st, ng in c.distinct:
+            w = cq.weight(st)
+            den += w
+            if (st, ng) in best:
+                num += w
+        if den <= 0 or num / den < DISTINCT_MIN:
+            return 0.0, []
+    return variant_coverage(c.variant, cq, best, bigrams)
 
 
 def recall(ref: Variant, cq: Compiled, ix: AnswerIndex) -> float:

@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-# Words (letters/digits, inner apostrophes) and decimal / scientific numbers.
-TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’][^\W_]+)*")
+# Technical compounds written with or without a hyphen or space, kept as one token ("all-reduce" is one
+# collective, not "all" + "reduce"); then decimal / scientific numbers and words with inner apostrophes.
+COMPOUND = (r"all[-\s]?reduce[ds]?|reduce[-\s]?scatter|all[-\s]?gather|all[-\s]?to[-\s]?all|"
+            r"pre[-\s]?train(?:ed|ing|s)?|fine[-\s]?tun(?:e|ed|es|ing)|back[-\s]?prop(?:agation)?|"
+            r"(?:on|off)[-\s]policy|(?:compute|memory|bandwidth|latency)[-\s]bound")
+TOKEN_RE = re.compile(rf"(?i:\b(?:{COMPOUND})\b)|\d+(?:[.,]\d+)+|[^\W_]+(?:['’][^\W_]+)*")
 SENTENCE_BREAK = re.compile(r"[.!?;\n]")
 CLAUSE_BREAK = re.compile(r"[,:()\[\]{}—–]| - ")
 NEG_WINDOW = 6  # tokens after a negator that it reaches (NegEx uses 5-6)
@@ -43,6 +47,8 @@ def _stemmer():
 def norm_word(raw: str) -> str:
     """NFKC, casefold, straight apostrophes; `it's` -> `it`, `don't` -> `dont`."""
     w = unicodedata.normalize("NFKC", raw).casefold().replace("’", "'")
+    if "-" in w or " " in w or "\t" in w or "\n" in w:
+        w = re.sub(r"[-\s]+", "", w)
     if "'" in w:
         head, _, tail = w.rpartition("'")
         if tail in _CLITICS and head:
@@ -89,11 +95,46 @@ def word_info(raw: str) -> tuple[str, str, int]:
         else:
             kind = CONTENT
         stem = w if w[:1].isdigit() else _stemmer().stemWord(w)
+        stem = _canon().get(stem, stem)
         info = (w, stem, kind)
         if len(_INFO) > 200_000:
             _INFO.clear()
         _INFO[raw] = info
     return info
+
+
+def _raw_stem(word: str) -> str:
+    w = norm_word(word)
+    return w if w[:1].isdigit() else _stemmer().stemWord(w)
+
+
+def _groups(name: str) -> list[list[str]]:
+    text = resources.files("simulator.graders.keyword").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.split() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _canon() -> dict[str, str]:
+    """Stem -> the stem naming its synonym group (thesaurus.txt); a stem in no group is absent."""
+    out: dict[str, str] = {}
+    for words in _groups("thesaurus.txt"):
+        head = _raw_stem(words[0])
+        for w in words:
+            st = _raw_stem(w)
+            if st != head:
+                out.setdefault(st, head)
+    return out
+
+
+@lru_cache(maxsize=1)
+def antonyms() -> dict[str, frozenset[str]]:
+    """Stem (after the thesaurus) -> the stems of its opposites (antonyms.txt), both ways."""
+    out: dict[str, set[str]] = {}
+    for words in _groups("antonyms.txt"):
+        a, b = (word_info(w)[1] for w in words[:2])
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def stem(word: str) -> str:
@@ -113,6 +154,8 @@ class Doc:
     neg: list[bool] = field(default_factory=list)
     sent: list[int] = field(default_factory=list)
     clause: list[int] = field(default_factory=list)
+    tight: list[bool] = field(default_factory=list)  # the first content word after a negator ("not frozen")
+    seg: list[int] = field(default_factory=list)  # sentence parts split at "but", "whereas", ... not at commas
 
     def __len__(self) -> int:
         return len(self.stems)
@@ -131,10 +174,11 @@ def tokenise(text: str, *, masked: list[tuple[int, int]] | None = None) -> Doc:
     `masked` spans (e.g. text aimed at the grader) are skipped: nothing in
     them can match a key point.
     """
-    rows: list[tuple] = []  # (word, stem, kind, start, end, negated, sentence, clause), transposed at the end
-    sent = clause = 0
+    rows: list[tuple] = []  # (word, stem, kind, start, end, negated, sentence, clause, tight, seg), transposed at the end
+    sent = clause = seg = 0
     prev_end = 0
     neg_left = 0
+    tight_next = False
     info_get = _INFO.get
     for m in TOKEN_RE.finditer(text):
         start, end = m.span()
@@ -146,31 +190,41 @@ def tokenise(text: str, *, masked: list[tuple[int, int]] | None = None) -> Doc:
             if SENTENCE_BREAK.search(gap):
                 sent += 1
                 clause += 1
+                seg += 1
                 neg_left = 0
+                tight_next = False
             elif CLAUSE_BREAK.search(gap):
                 clause += 1
                 neg_left = 0
+                tight_next = False
         raw = m.group()
         word, st, kind = info_get(raw) or word_info(raw)
         if kind == CUT:
             clause += 1
+            seg += 1
             neg_left = 0
+            tight_next = False
         negated = neg_left > 0
+        tight = False
         if kind == NEGATOR:
             neg_left = NEG_WINDOW
+            tight_next = True
         elif neg_left:
             if word in NOT_REALLY_NEGATING and rows and rows[-1][2] == NEGATOR:
                 neg_left = 0
                 negated = False
+                tight_next = False
                 rows[-1] = rows[-1][:5] + (False,) + rows[-1][6:]
             else:
                 neg_left -= 1
-        rows.append((word, st, kind, start, end, negated, sent, clause))
+        if kind == CONTENT and tight_next:
+            tight, tight_next = negated, False
+        rows.append((word, st, kind, start, end, negated, sent, clause, tight, seg))
         prev_end = end
     if not rows:
         return Doc(text)
     cols = [list(c) for c in zip(*rows)]
-    return Doc(text, *cols[:5], neg=cols[5], sent=cols[6], clause=cols[7])
+    return Doc(text, *cols[:5], neg=cols[5], sent=cols[6], clause=cols[7], tight=cols[8], seg=cols[9])
 
 
 def content_stems(text: str) -> list[str]:
