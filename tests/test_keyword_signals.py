@@ -83,3 +83,44 @@ def test_final_answer_feeds_its_criterion_with_evidence():
     assert fr["evidence"][0]["quote"] == "3.5"
     assert fw["level"] == 1 and fw["key_points_missing"] == ["final_answer"]
     assert right["details"]["final_answer"]["correct"] is True
+
+
+@pytest.mark.parametrize("answer", [
+    "P(win) = 2/3 ~ 0.667. Sanity check: with n = 1 it gives 1/2, which matches the small case.",
+    "The probability works out to two thirds, i.e. 0.667; for three players it would be 0.25 instead.",
+    "Conditioning on the first draw, I get 2/3.",
+    "Final answer: 2/3 ≈ 0.667",
+    "so it is 66.7%",
+])
+def test_a_correct_value_is_read_wherever_it_is_stated(answer):
+    assert check_final_answer({"value": 2 / 3, "rel_tol": 1e-3}, answer)["correct"], answer
+
+
+@pytest.mark.parametrize("answer", [
+    "We get 2/3 first, but the final answer is 1/2.",  # an explicit final statement decides
+    "so the probability is 4/6 = 1/2",  # the last value of an equality chain is the one stated
+    "I think it is 0.6.",
+])
+def test_a_wrong_final_value_is_not_rescued_by_an_earlier_step(answer):
+    assert not check_final_answer({"value": 2 / 3, "rel_tol": 1e-3}, answer)["correct"], answer
+
+
+def test_several_values_are_read_in_the_order_asked():
+    spec = {"values": [0.5, 0.25], "rel_tol": 1e-3}
+    both = check_final_answer(spec, "The mean is 1/2 and the variance is 1/4.")
+    assert both["correct"] and both["score"] == 1.0 and both["values_found"] == ["1/2", "1/4"]
+    swapped = check_final_answer(spec, "The variance is 1/4 and the mean is 1/2.")
+    assert not swapped["correct"] and swapped["score"] == 0.5
+
+
+def test_magnitude_words_and_suffixes():
+    assert check_final_answer({"value": 7e10, "rel_tol": 1e-2}, "so you need about 70B parameters")["correct"]
+    assert check_final_answer({"value": 1.2e9, "rel_tol": 1e-2}, "it comes to 1.2 billion tokens")["correct"]
+
+
+def test_feedback_names_the_final_answer_in_words_never_by_id():
+    g = KeywordGrader()
+    q = math_question({"value": 3.5, "rel_tol": 1e-3, "criterion": "final_answer", "label": "the expected roll"})
+    wrong = g.grade(q, math_rubric(), "Each face has probability one sixth, so the mean is 4.")
+    text = wrong["feedback"] + " ".join(c.get("note", "") for c in wrong["criteria"])
+    assert "final_answer" not in text and "the expected roll (3.5)" in text

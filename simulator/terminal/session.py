@@ -1,12 +1,14 @@
 """A timed loop in the terminal: the question, a countdown, multi-line entry, probes, the scorecard."""
 from __future__ import annotations
 
+
 import queue
 import sys
 from typing import Any, Callable, IO
 
 import click
 
+from simulator.answer_format import format_rule
 from simulator.bank import ROUND_NAMES
 from simulator.terminal.reader import LineReader, edit_in_editor
 
@@ -81,6 +83,9 @@ class TerminalSession:
             authors = ", ".join(card["authors"][:3]) + (" et al." if len(card["authors"]) > 3 else "")
             self.echo(f"\nPaper: {card['title']} ({authors}, {card['venue']} {card['year']}, arXiv:{card['arxiv']})\n{card['summary']}")
         self.echo(f"\n{rv['prompt']}\n")
+        rule = format_rule(self.service.bank.question(rv["question_id"]))
+        if rule:
+            self.echo(f"How your answer is read: {rule}\n")
         self.echo(f"[{clock_text(rv['time_left_s'])} left] " + ("Continue your answer." if rv["draft"] else "Your answer:"))
         if rv["draft"]:
             self.echo(rv["draft"])

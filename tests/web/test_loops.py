@@ -135,3 +135,11 @@ def test_a_server_restart_keeps_the_draft_and_the_real_time_left(tmp_path, bank,
     data = page_data(html)
     assert ">kept across the restart</textarea>" in html
     assert data["time_left_s"] == 420 and data["draft_seq"] == 3
+
+
+def test_a_math_round_says_how_its_final_value_is_read_and_a_behavioural_one_does_not(client):
+    _, math_round = start_drill(client, round="math_fundamentals")
+    html = client.get(math_round).get_data(as_text=True)
+    assert "How your answer is read:" in html and "in the order asked" in html
+    _, beh_round = start_drill(client, round="behavioral")
+    assert "How your answer is read:" not in client.get(beh_round).get_data(as_text=True)

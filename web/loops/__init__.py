@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
+from simulator.answer_format import format_rule
 from simulator.bank import ROUND_NAMES
 from simulator.engine import InvalidTransition
 from web import actions
@@ -93,7 +94,8 @@ def round_page(round_id: int):
     paper = bank().papers.get(question.get("paper", ""))
     live = rv["status"] in ("in_progress", "paused")
     return render_template("loops/round.html", rv=rv, loop=loop, paper=paper, data=page_data(rv, loop), live=live,
-                           starter=actions.starter_code(question) if rv["round"] == "ml_coding" else "")
+                           starter=actions.starter_code(question) if rv["round"] == "ml_coding" else "",
+                           format_rule=format_rule(question))
 
 
 def _answer_field() -> str | None:

@@ -271,11 +271,13 @@ class KeywordGrader:
         fa = question.get("final_answer")
         if fa:
             res = signals.check_final_answer(fa, answer)
-            details["final_answer"] = {"correct": res["correct"], "found": res["found"]}
+            details["final_answer"] = {"correct": res["correct"], "found": res["found"], "score": res["score"]}
+            if res.get("values_found"):
+                details["final_answer"]["values_found"] = res["values_found"]
             cid = fa.get("criterion")
             if cid in ids:
-                spans = [res["span"]] if res["span"] and res["correct"] else []
-                out.setdefault(cid, []).append(("final_answer", 1.0 if res["correct"] else 0.0, spans, "final_answer"))
+                spans = [res["span"]] if res["span"] and res["score"] > 0 else []
+                out.setdefault(cid, []).append(("final_answer", res["score"], spans, "final_answer"))
         return out
 
     @staticmethod

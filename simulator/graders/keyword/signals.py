@@ -16,6 +16,8 @@ import operator
 import re
 from typing import Any
 
+from simulator.answer_format import FINAL_ANSWER_RULE  # noqa: F401  (the rule this module implements)
+
 _I = re.IGNORECASE
 STAR_CUES = {
     "situation": re.compile(r"\b(?:situation|context|background|at the time|when i was|while (?:i was )?working|last (?:year|quarter|summer)|in my (?:previous|last|first) (?:role|job|team|internship)|our team (?:was|had)|we were|at (?:my|our) (?:company|lab|startup|team))\b", _I),
@@ -70,8 +72,12 @@ def behavioural_signals(text: str) -> dict[str, dict[str, Any]]:
 # ---- math: final answers -------------------------------------------------------------------------
 
 _NUM = r"[-+−]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:\s*(?:[eE][-+−]?\d+|[x×·*]\s*10\s*\^\s*\{?[-+−]?\d+\}?))?"
-NUMBER = re.compile(rf"(?<![\w.])(?P<num>{_NUM})(?:\s*/\s*(?P<den>\d+(?:\.\d+)?))?\s*(?P<pct>%|percent\b)?", _I)
-MARKER = re.compile(r"(?:final answer|the answer|answer|result|solution)\s*(?:is|=|:|would be|will be)|=|≈|≃|~|\\approx|approximately|approx\.?|about|equals|comes to|gives|therefore|thus|hence|so", _I)
+NUMBER = re.compile(rf"(?<![\w.])(?P<num>{_NUM})(?:\s*/\s*(?P<den>\d+(?:\.\d+)?))?"
+                    r"(?:\s*(?P<pct>%|percent\b)|(?P<mult>[kKMBT]\b|\s+(?:thousand|million|billion|trillion)\b))?", _I)
+MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
+# Statements that name the final value outright; when present, the last one decides.
+FINAL_MARKER = re.compile(r"(?:final answer|the answer|answer|result|in total|overall)\s*(?:is|=|:|would be|will be|comes to)", _I)
+MARKER = re.compile(r"(?:final answer|the answer|answer|result|solution)\s*(?:is|=|:|would be|will be)|=|≈|≃|~|\\approx|approximately|approx\.?|about|equals|comes to|gives|yields|works out (?:to|at)|comes out (?:to|at)|i\.e\.|that is|which is|we get|to be|therefore|thus|hence|so", _I)
 _EXPR_TAIL = re.compile(r"\s*([\w\s+\-−*/^().√π·×]+)")
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv, ast.Pow: operator.pow}
 _FUNCS = {"sqrt": math.sqrt, "log": math.log, "ln": math.log, "exp": math.exp, "log2": math.log2, "log10": math.log10}
@@ -129,6 +135,8 @@ def candidates(text: str) -> list[dict[str, Any]]:
         except (ValueError, ZeroDivisionError):
             continue
         values = [v / 100, v] if m.group("pct") else [v]
+        if m.group("mult"):
+            values = [v * MULTIPLIERS[m.group("mult").strip().casefold()], v]
         before = text[max(0, m.start() - 30):m.start()]
         marked = bool(MARKER.search(before.split("\n")[-1])) if before else False
         digits = re.sub(r"\D", "", m.group("num").split("e")[0].split("E")[0]).lstrip("0")
@@ -159,26 +167,75 @@ def _norm_expr(s: str) -> tuple[str, list[int]]:
     return "".join(keep).replace("**", "^"), idx
 
 
+def _matches(c: dict[str, Any], target: float, spec: dict[str, Any]) -> bool:
+    tol = max(float(spec.get("abs_tol", 0.0)), float(spec.get("rel_tol", 1e-6)) * abs(target))
+    for v in c["values"]:
+        decimals = len(c["text"].split(".")[1].rstrip("% ")) if "." in c["text"] and "e" not in c["text"].lower() else None
+        rounding = 0.5 * 10 ** -decimals if decimals and c["sig"] >= 2 else 0.0
+        if abs(v - target) <= max(tol, rounding) + 1e-12:
+            return True
+    return False
+
+
+def _final_statement(text: str, cands: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Candidates in the last sentence that names the final value outright ('the answer is', 'Final answer:')."""
+    marks = list(FINAL_MARKER.finditer(text))
+    if not marks:
+        return []
+    start = marks[-1].start()
+    end = len(text)
+    stop = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|\n").search(text, marks[-1].end())
+    if stop:
+        end = stop.start()
+    return [c for c in cands if start <= c["start"] < end]
+
+
+def _in_order(targets: list[float], pool: list[dict[str, Any]], spec: dict[str, Any]) -> list[dict[str, Any] | None]:
+    """Greedy: each target matched by a candidate after the previous match (values in the order asked)."""
+    out: list[dict[str, Any] | None] = []
+    at = 0
+    for t in targets:
+        hit = next((i for i in range(at, len(pool)) if _matches(pool[i], t, spec)), None)
+        if hit is None:
+            out.append(None)
+        else:
+            out.append(pool[hit])
+            at = hit + 1
+    return out
+
+
 def check_final_answer(spec: dict[str, Any], text: str) -> dict[str, Any]:
-    """{'correct': bool, 'found': str|None, 'span': (start, end)|None} for a question's `final_answer`."""
+    """Read the final value(s) as people write them. {'correct', 'score' (share of values right), 'found', 'span'}.
+
+    One value: when a sentence names the final value outright ('the answer is', 'Final answer:'), the last such
+    sentence decides, and any value in it counts ('2/3 ≈ 0.667'); otherwise the value is right if it is stated
+    anywhere after =, ≈, 'is', 'gives', ... or is the last number. Several values (`values`): each must appear,
+    in the order asked, in the final statement if there is one, else among the stated values."""
     if "expression" in spec:
         want, _ = _norm_expr(spec["expression"])
         have, idx = _norm_expr(text)
         at = have.rfind(want) if want else -1
         if at >= 0:
             start, end = idx[at], idx[at + len(want) - 1] + 1
-            return {"correct": True, "found": text[start:end], "span": (start, end)}
+            return {"correct": True, "score": 1.0, "found": text[start:end], "span": (start, end)}
     cands = candidates(text)
-    marked = [c for c in cands if c["marked"]]
-    final = (marked or cands)[-1:] if cands else []
-    if "value" not in spec or not final:
-        return {"correct": False, "found": final[0]["text"] if final else None, "span": (final[0]["start"], final[0]["end"]) if final else None}
-    c = final[0]
-    target = float(spec["value"])
-    tol = max(float(spec.get("abs_tol", 0.0)), float(spec.get("rel_tol", 1e-6)) * abs(target))
-    ok = False
-    for v in c["values"]:
-        decimals = len(c["text"].split(".")[1].rstrip("% ")) if "." in c["text"] and "e" not in c["text"].lower() else None
-        rounding = 0.5 * 10 ** -decimals if decimals and c["sig"] >= 2 else 0.0
-        ok = ok or abs(v - target) <= max(tol, rounding) + 1e-12
-    return {"correct": ok, "found": c["text"], "span": (c["start"], c["end"])}
+    targets = [float(v) for v in spec["values"]] if "values" in spec else ([float(spec["value"])] if "value" in spec else [])
+    if not targets or not cands:
+        last = cands[-1] if cands else None
+        return {"correct": False, "score": 0.0, "found": last["text"] if last else None,
+                "span": (last["start"], last["end"]) if last else None}
+    # a value followed by "=" or "≈" is a step in a chain ("21/6 = 4"): the chain's last value is the one stated
+    cands = [c for c in cands if not re.match(r"\s*(?:=|≈|≃|~|->|→)", text[c["end"]:c["end"] + 4])] or cands
+    final = _final_statement(text, cands)
+    stated = [c for c in cands if c["marked"]]
+    pool = final or (stated + [c for c in cands[-len(targets):] if c not in stated])
+    pool.sort(key=lambda c: c["start"])
+    if len(targets) == 1:
+        found = [next((c for c in reversed(pool) if _matches(c, targets[0], spec)), None)]
+    else:
+        found = _in_order(targets, pool, spec)
+    right = [c for c in found if c is not None]
+    score = len(right) / len(targets)
+    shown = right[-1] if right else (final or stated or cands)[-1]
+    return {"correct": score == 1.0, "score": round(score, 4), "found": shown["text"], "span": (shown["start"], shown["end"]),
+            "values_found": [c["text"] if c else None for c in found] if len(targets) > 1 else None}
