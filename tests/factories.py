@@ -65,6 +65,8 @@ def make_bank(per_round: int = 4) -> Bank:
         bank.rubrics[rb["id"]] = rb
         for n in range(per_round):
             q = question(r, n)
+            if r == "math_fundamentals":
+                q["final_answer"] = {"value": 0.5, "rel_tol": 1e-3, "criterion": "depth"}
             bank.questions[q["id"]] = q
     bank.papers[PAPER["id"]] = copy.deepcopy(PAPER)
     problems = cross_check(bank)
