@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from simulator.graders.keyword import KeywordGrader
+from simulator.graders.keyword import KeywordGrader, adhoc_question
 from simulator.graders.keyword.signals import behavioural_signals, check_final_answer, signal_for
 from tests.test_keyword_fixtures import behavioural_question, behavioural_rubric, math_question, math_rubric
 
@@ -124,3 +124,22 @@ def test_feedback_names_the_final_answer_in_words_never_by_id():
     wrong = g.grade(q, math_rubric(), "Each face has probability one sixth, so the mean is 4.")
     text = wrong["feedback"] + " ".join(c.get("note", "") for c in wrong["criteria"])
     assert "final_answer" not in text and "the expected roll (3.5)" in text
+
+
+STORY_REF = ("A strong answer names a specific disagreement, explains both positions and the data used to resolve it, says "
+             "what the candidate personally did, gives a measurable outcome, and reflects on what they would change.")
+
+
+def test_ad_hoc_story_questions_are_graded_on_the_story_not_on_overlap_with_a_description():
+    q, r = adhoc_question("Tell me about a time you disagreed with a teammate about a technical decision.", STORY_REF)
+    g = KeywordGrader()
+    star = g.grade(q, r, STAR)
+    vague = g.grade(q, r, "We disagreed sometimes but always resolved things through good communication and respect.")
+    assert star["score"] > 0.5 > vague["score"] + 0.25
+    assert star["details"]["story"]["measurable_result"] == 1.0
+
+
+def test_ad_hoc_non_story_questions_keep_the_coverage_score():
+    q, r = adhoc_question("What does dropout do?", "Dropout randomly zeroes activations during training to regularise.")
+    grade = KeywordGrader().grade(q, r, "It randomly zeroes activations while training, which regularises the network.")
+    assert "story" not in grade["details"] and grade["score"] > 0.7

@@ -42,6 +42,7 @@ VERSION = "2.0.0"
 ALPHA = 0.8  # ad hoc: share of recall (reference covered by the answer) vs precision (answer covered by the reference)
 GAMMA = 0.33  # ad hoc: concave calibration of coverage onto 0..1 (monotone: changes Pearson, not Spearman)
 STUFFING_CAP = 2
+STORY_SHARE = 0.7  # ad hoc story questions ("tell me about a time"): share of the score from the story signals
 FLAG_ORDER = ("no_answer", "misconception", "keyword_stuffing", "injection_suspected", "needs_review")
 
 
@@ -221,6 +222,12 @@ class KeywordGrader:
             details.update(recall=round(r, 4), precision=round(p, 4), raw=round(raw, 4), score_kind="coverage")
             overall = r
             score = round(min(1.0, max(0.0, raw)) ** GAMMA, 6) if raw > 0 else 0.0
+            if signals.is_behavioural_prompt(question.get("prompt") or question.get("question") or ""):
+                # A reference for a story question describes what a good story holds; word overlap with it says
+                # little, so the story signals carry most of the score.
+                story, parts = signals.story_score(answer)
+                details["story"] = dict(parts, score=story, coverage_score=score)
+                score = round(STORY_SHARE * story + (1 - STORY_SHARE) * score, 6)
             for entry in grade["criteria"]:
                 if entry["criterion"] in coverage or (entry["criterion"] == ADHOC_CRITERION and entry["criterion"] not in na):
                     entry["level"] = level_for(score, rubric["thresholds"])

@@ -39,6 +39,27 @@ SIGNAL_CRITERIA: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+BEHAVIOURAL_PROMPT = re.compile(
+    r"\b(?:tell (?:me|us) about a time|describe a (?:time|situation|moment|project|case)|give (?:me |us )?an example of (?:a time|when)|"
+    r"talk (?:me |us )?(?:through|about) a (?:time|situation)|walk (?:me|us) through a (?:time|situation)|"
+    r"a time (?:when |where )?you|have you ever|share an experience)\b", _I)
+STORY_WORDS = 80  # a told story needs about this many words; shorter ones earn the story signals in proportion
+
+
+def is_behavioural_prompt(text: str) -> bool:
+    """An ad-hoc question that asks for a story from the candidate's own experience."""
+    return bool(BEHAVIOURAL_PROMPT.search(text or ""))
+
+
+def story_score(text: str) -> tuple[float, dict[str, float]]:
+    """0..1 from the story signals (STAR parts, ownership, a measurable result), scaled by length."""
+    sig = behavioural_signals(text)
+    words = len(re.findall(r"\w+", text))
+    parts = {"star": sig["star"]["value"], "ownership": sig["ownership"]["value"], "measurable_result": sig["measurable_result"]["value"]}
+    length = min(1.0, words / STORY_WORDS)
+    return round(length * sum(parts.values()) / len(parts), 4), dict(parts, length=round(length, 4))
+
+
 def signal_for(criterion_id: str) -> str | None:
     for pattern, name in SIGNAL_CRITERIA:
         if pattern.search(criterion_id):
