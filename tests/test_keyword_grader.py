@@ -141,3 +141,24 @@ def test_bundled_gold_examples_rank_strong_above_weak():
     mean = {k: sum(v) / len(v) for k, v in by_quality.items()}
     if "strong" in mean and "weak" in mean:
         assert mean["strong"] > mean["weak"]
+
+
+BAD_INPUTS = {
+    "huge": ("We shard the optimizer state across the data-parallel ranks. " * 4000)[:200_000],
+    "non-english": "我们把优化器状态切分到各个数据并行进程上，因为每个进程都保存了一份冗余的副本。",
+    "formulas-only": "$$ M = 16 \\Psi $$ \\; \\frac{2(n-1)}{n} \\cdot B = 1.75 B",
+    "control-characters": "\x00\x01\x1b[31m\ufffd shard \ud800 optimizer",
+    "emoji": "🚀" * 2000,
+}
+
+
+@pytest.mark.parametrize("make_q,make_r", CASES)
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_gets_a_grade_or_a_reason_never_an_exception(make_q, make_r, name):
+    grade = KeywordGrader().grade(make_q(), make_r(), BAD_INPUTS[name])
+    assert validate("grade", grade, "grade") == []
+    assert grade["score"] is not None or grade["feedback"].startswith("Not graded by the keyword grader:")
+    if name == "non-english":
+        assert grade["score"] is None and "script other than Latin" in grade["feedback"]
+    if name == "huge":
+        assert grade["details"]["truncated_at"] == 20_000 and "first 20,000 characters" in grade["feedback"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import OrderedDict
 from functools import lru_cache
 from importlib import resources
@@ -71,6 +72,22 @@ def references_of(question: dict[str, Any]) -> list[str]:
     if not refs and question.get("reference_answer"):
         refs = [question["reference_answer"]]
     return [r for r in refs if isinstance(r, str) and r.strip()]
+
+
+MAX_CHARS = 20_000  # an interview answer is a few thousand characters; longer ones are read up to here
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+
+
+def unreadable(answer: str) -> str | None:
+    """Why the keyword grader cannot read an answer at all (mostly non-Latin script), else None.
+
+    Formulas and numbers are readable (math answers are checked by value); a few foreign words are too."""
+    letters = _LETTER.findall(answer[:MAX_CHARS])
+    if len(letters) >= 20 and sum(1 for ch in letters if _LATIN.match(ch)) < 0.5 * len(letters):
+        return ("the answer is mostly in a script other than Latin, and this grader matches English wording. "
+                "Answer in English, or ask a person or the LLM grader to grade it.")
+    return None
 
 
 def _signal_texts(question: dict[str, Any]) -> dict[str, str]:
@@ -137,6 +154,15 @@ class KeywordGrader:
             grade["details"] = {"mode": "adhoc" if not question.get("key_points") else "curated"}
             return grade
         cq, adhoc = self.compiled(question, rubric)
+        reason = unreadable(answer)
+        if reason:
+            grade["flags"].append("needs_review")
+            grade["feedback"] = f"Not graded by the keyword grader: {reason}"
+            grade["details"] = {"mode": "adhoc" if adhoc else "curated", "not_graded": reason}
+            return grade
+        truncated = len(answer) > MAX_CHARS
+        if truncated:
+            answer = answer[:MAX_CHARS]
         flags: set[str] = set()
         injected = gaming.injection_spans(answer)
         if injected:
@@ -261,6 +287,9 @@ class KeywordGrader:
             grade["feedback"] = self._adhoc_feedback(grade, cq)
         else:
             grade["feedback"] = levels.feedback(grade["criteria"], names, texts, misconceptions, grade["flags"], na)
+        if truncated:
+            details["truncated_at"] = MAX_CHARS
+            grade["feedback"] += f"\nOnly the first {MAX_CHARS:,} characters were read."
         grade["details"] = details
         return grade
 

@@ -99,7 +99,7 @@ MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "b
 # Statements that name the final value outright; when present, the last one decides.
 FINAL_MARKER = re.compile(r"(?:final answer|the answer|answer|result|in total|overall)\s*(?:is|=|:|would be|will be|comes to)", _I)
 MARKER = re.compile(r"(?:final answer|the answer|answer|result|solution)\s*(?:is|=|:|would be|will be)|=|≈|≃|~|\\approx|approximately|approx\.?|about|equals|comes to|gives|yields|works out (?:to|at)|comes out (?:to|at)|i\.e\.|that is|which is|we get|to be|therefore|thus|hence|so", _I)
-_EXPR_TAIL = re.compile(r"\s*([\w\s+\-−*/^().√π·×]+)")
+_EXPR_TAIL = re.compile(r"\s*([\w\s+\-−*/^().√π·×]{1,60})")
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv, ast.Pow: operator.pow}
 _FUNCS = {"sqrt": math.sqrt, "log": math.log, "ln": math.log, "exp": math.exp, "log2": math.log2, "log10": math.log10}
 _CONSTS = {"pi": math.pi, "e": math.e}
