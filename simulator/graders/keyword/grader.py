@@ -83,6 +83,8 @@ def unreadable(answer: str) -> str | None:
     """Why the keyword grader cannot read an answer at all (mostly non-Latin script), else None.
 
     Formulas and numbers are readable (math answers are checked by value); a few foreign words are too."""
+    if answer.isascii():
+        return None
     letters = _LETTER.findall(answer[:MAX_CHARS])
     if len(letters) >= 20 and sum(1 for ch in letters if _LATIN.match(ch)) < 0.5 * len(letters):
         return ("the answer is mostly in a script other than Latin, and this grader matches English wording. "

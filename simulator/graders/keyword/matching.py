@@ -103,6 +103,8 @@ class Compiled:
     long_vocab: list[str]
     default_weight: float
     fuzzy: dict[str, tuple[str, float] | None] = field(default_factory=dict)
+    opposites: frozenset[str] = frozenset()  # antonyms of the vocabulary: a window without them cannot flip a claim
+    negated_claims: bool = False  # some phrasing negates a word: a plain mention of it could flip the claim
 
     def weight(self, stem: str) -> float:
         return self.weights.get(stem, self.default_weight)
@@ -122,7 +124,10 @@ def compile_question(question_text: str, keypoints: list[KeyPoint], references: 
     unseen = stats.idf("\x00unseen") ** power
     variants = [v for kp in keypoints for v in kp.variants] + refs
     polar = frozenset((s, n) for v in variants for s, n in zip(v.stems, v.negs))
-    return Compiled(qstems, frozenset(vocab), polar, keypoints, refs, weights, long_vocab, unseen)
+    opposites = frozenset(a for s in vocab for a in opposite.get(s, ()))
+    negated = any(n for kp in keypoints for v in kp.variants for n in v.negs)
+    return Compiled(qstems, frozenset(vocab), polar, keypoints, refs, weights, long_vocab, unseen, opposites=opposites,
+                    negated_claims=negated)
 
 
 def term_weight(stem: str, stats: CorpusStats, qstems: frozenset[str], power: float | None = None) -> float:
@@ -306,7 +311,7 @@ class AnswerIndex:
             for _, idx in sorted(groups.items()):
                 tight: dict[str, tuple[float, int]] = {}
                 best, bigrams = window_index(self.al, idx, tight)
-                out.append((best, bigrams, tight))
+                out.append((best, bigrams, tight, frozenset(st for st, _ in best)))
             self._segments = out
         return self._segments
 
@@ -344,9 +349,11 @@ def match_claim(kp: KeyPoint, cq: Compiled, ix: AnswerIndex, *, contradictions: 
     across the answer still earn it at a discount (CROSS_SENTENCE), as before."""
     m = ClaimMatch()
     pivots = kp.pivots or (frozenset(),) * len(kp.variants)
-    flip_checked = contradictions
-    for best, bigrams, tight in ix.segments():
+    for best, bigrams, tight, present in ix.segments():
+        flip_checked = contradictions and (bool(tight) or cq.negated_claims or not present.isdisjoint(cq.opposites))
         for v, piv in zip(kp.variants, pivots):
+            if present.isdisjoint(v.stems):
+                continue
             if flip_checked and _may_flip(v, best, tight):
                 cov_any, flips, hits_any = flipped_coverage(v, cq, best, tight)
                 if flips % 2 == 1:
