@@ -35,7 +35,11 @@ def question(round_type: str, n: int, **extra: Any) -> dict[str, Any]:
         "tests": "Whether the candidate can explain it.",
         "key_points": [
             {"id": "a", "text": "gradient accumulation", "aliases": ["accumulate gradients"], "weight": 1, "criterion": "depth"},
+            {"id": "a2", "text": "micro-batches are summed before the optimizer step", "weight": 1, "criterion": "depth"},
+            {"id": "a3", "text": "the effective batch grows without more memory", "weight": 1, "criterion": "depth"},
             {"id": "b", "text": "clear structure", "weight": 1, "criterion": "clarity"},
+            {"id": "b2", "text": "states the conclusion first", "weight": 1, "criterion": "clarity"},
+            {"id": "b3", "text": "defines every term it uses", "weight": 1, "criterion": "clarity"},
         ],
         "probes": [
             {"text": "What happens when the batch does not fit?", "targets": ["a"]},

@@ -73,7 +73,11 @@ def test_scorecard_has_levels_evidence_missed_band_and_plan(graded_loop, bank):
     clarity = next(c for c in r["criteria"] if c["id"] == "clarity")
     assert clarity["level"] == 1 and clarity["missed"] == ["clear structure"]
     assert r["time_used_s"] == 90
-    assert card["score"] == 0.375 and card["band"]["id"] == "strong_no_hire"  # (0.75 + 0) / 2 at 1:1 weights
+    assert card["score"] == 0.375  # (0.75 + 0) / 2 at 1:1 weights
+    # a drill gets per-criterion feedback, never a hiring band, and says why
+    assert card["band"] is None and graded_loop["band"] is None
+    assert card["verdict_withheld"] == ["This is a one-round drill: a hiring verdict needs a full loop."]
+    assert depth["graded_by"] == "fixed-test" and "no verdict" in to_markdown(card)
     assert card["prep_plan"][0]["criterion"] == "Clarity"
     html = to_html(card)
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "<mark>gradient accumulation</mark>" in html
@@ -97,3 +101,33 @@ def test_an_unanswered_round_reads_no_answer_not_pending(service, user, clock, b
     assert card["rounds"][0]["flags"] == ["no_answer"] and card["score"] == 0
     assert "Score no answer" in to_markdown(card)
     assert "score no answer" in to_terminal(card, color=False)
+
+
+def _full_loop(service, user, clock, grader="fixed-test"):
+    loop = service.create_loop(user, "research-engineer", seed=4)
+    while True:
+        rnd = service.start_next_round(user, loop["id"])
+        if rnd is None:
+            break
+        clock.advance(30)
+        service.submit(user, rnd["id"], "I would use gradient accumulation here.")
+        if service.get_loop(user, loop["id"])["status"] in ("complete", "graded"):
+            break
+    return service.grade(user, loop["id"], grader)
+
+
+def test_a_full_loop_gets_a_band_only_when_every_round_grader_is_certified(service, user, clock, bank, monkeypatch):
+    from simulator.graders import certification
+
+    rounds = {r["round"] for r in bank.track("research-engineer")["rounds"]}
+    passed = {r: {"certified": True, "reason": "kappa 0.80 >= 0.60 on 40 gold answers"} for r in rounds}
+    monkeypatch.setattr(certification, "records", lambda: {"graders": {"fixed-test@1": {"rounds": passed}}})
+    card = scorecard(_full_loop(service, user, clock), bank)
+    assert card["band"] is not None and card["verdict_withheld"] == []
+
+    failed = dict(passed, behavioral={"certified": False, "reason": "kappa 0.41 < 0.60 on 36 gold answers"})
+    monkeypatch.setattr(certification, "records", lambda: {"graders": {"fixed-test@1": {"rounds": failed}}})
+    card = scorecard(_full_loop(service, user, clock), bank)
+    assert card["band"] is None
+    assert any("Behavioral" in r and "kappa 0.41 < 0.60" in r for r in card["verdict_withheld"])
+    assert "No hiring verdict" not in to_markdown(card) and "no verdict" in to_markdown(card)

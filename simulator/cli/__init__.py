@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("bench", "Benchmarks: how well the graders agree with people."),
     "code": ("code", "ML-coding problems: list, show, check a solution in the sandbox."),
     "calibrate": ("calibrate", "Agreement and severity statistics from a CSV of grades."),
+    "graders": ("graders", "Machine graders: agreement with the gold set and certification per round."),
     "serve": ("serve", "Serve the web app under a production WSGI server."),
 }
 

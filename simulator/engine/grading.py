@@ -9,6 +9,7 @@ from simulator.engine.views import graded_text
 from simulator.graders.base import grade_answer, registry
 from simulator.scoring import decision, grade_score, loop_score
 from simulator.storage.models import GradeRecord, Loop, Round
+from simulator.verdict import verdict_reasons
 
 # The grader a round type uses when the caller asks for "auto".
 DEFAULT_GRADER = {"ml_coding": "code"}
@@ -89,6 +90,7 @@ def finalise_scores(loop: Loop, bank: Bank) -> None:
     """Loop score from each round's latest machine grade; None while any round is pending."""
     track = bank.track(loop.track)
     per_round = []
+    latest_grades = []
     for rnd in loop.rounds:
         machine = [g for g in rnd.grades if g.kind in ("keyword", "code", "llm")]
         if not machine:
@@ -99,8 +101,10 @@ def finalise_scores(loop: Loop, bank: Bank) -> None:
             loop.score = loop.band = None
             return
         per_round.append((rnd.round_type, latest.get("score")))
+        latest_grades.append((rnd.round_type, latest))
     loop.score = loop_score(per_round, track)
-    band = decision(loop.score, track["bands"])
+    # a band only where it means something: a full loop, every round's grader certified for it
+    band = None if verdict_reasons(loop.kind, latest_grades) else decision(loop.score, track["bands"])
     loop.band = band["id"] if band else None
 
 

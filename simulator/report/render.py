@@ -18,8 +18,23 @@ def _round_name(round_type: str) -> str:
     return ROUND_NAMES.get(round_type, round_type.replace("_", " "))
 
 
-def _level(level: int | None) -> str:
-    return "not rated" if level is None else f"{level}/5"
+def _level(c: dict[str, Any]) -> str:
+    """A criterion's level with the grader that gave it; no level says why."""
+    if c.get("not_applicable"):
+        return "not applicable"
+    by = c.get("graded_by")
+    if c["level"] is None:
+        return f"not assessed by the {by} grader" if by else "not rated"
+    return f"{c['level']}/5 ({by})" if by else f"{c['level']}/5"
+
+
+def _decision(card: dict[str, Any]) -> str:
+    """The band, or why there is none: a verdict only for a full loop graded by certified graders."""
+    if card["band"]:
+        return card["band"]["label"]
+    if card["score"] is None:
+        return "pending"
+    return "no verdict. " + " ".join(card.get("verdict_withheld") or [])
 
 
 def _round_score(r: dict[str, Any]) -> str:
@@ -34,7 +49,7 @@ def to_json(card: dict[str, Any]) -> str:
 
 
 def to_markdown(card: dict[str, Any]) -> str:
-    band = card["band"]["label"] if card["band"] else "pending"
+    band = _decision(card)
     score = "pending" if card["score"] is None else f"{card['score']:.2f}"
     out = [f"# Scorecard: loop {card['loop_id']} ({card['track_name']}, {card['kind']})", "",
            f"**Loop score:** {score}  **Decision:** {band}", ""]
@@ -43,11 +58,11 @@ def to_markdown(card: dict[str, Any]) -> str:
         out += [f"## Round {r['position']}: {_round_name(r['round'])} ({r['question_id']})", "",
                 f"Score {rs} · time used {_minutes(r['time_used_s'])} of {_minutes(r['time_limit_s'])}"
                 + (f" · flags: {', '.join(r['flags'])}" if r["flags"] else ""), ""]
-        out += ["| criterion | level | evidence | missed key points |", "| --- | --- | --- | --- |"]
+        out += ["| criterion | level (grader) | what the grader found | evidence |", "| --- | --- | --- | --- |"]
         for c in r["criteria"]:
             evidence = "; ".join(f"“{e['quote']}”" for e in c["evidence"][:3]) or "-"
-            missed = "; ".join(c["missed"]) or "-"
-            out.append(f"| {c['name']} | {_level(c['level'])} | {evidence.replace('|', '/')} | {missed.replace('|', '/')} |")
+            note = (c.get("note") or "; ".join(c["missed"]) or "-").replace("\n", " ")
+            out.append(f"| {c['name']} | {_level(c)} | {note.replace('|', '/')} | {evidence.replace('|', '/')} |")
         if r["feedback"]:
             out += ["", r["feedback"]]
         out.append("")
@@ -74,22 +89,22 @@ def highlight(text: str, evidence: list[dict[str, Any]]) -> str:
 
 
 def to_html(card: dict[str, Any]) -> str:
-    band = escape(card["band"]["label"]) if card["band"] else "pending"
+    band = escape(_decision(card))
     score = "pending" if card["score"] is None else f"{card['score']:.2f}"
     body = [f"<h1>Scorecard: loop {card['loop_id']} ({escape(card['track_name'])})</h1>",
             f"<p><strong>Loop score:</strong> {score} · <strong>Decision:</strong> {band}</p>"]
     for r in card["rounds"]:
         evidence = [e for c in r["criteria"] for e in c["evidence"]]
         rows = "".join(
-            f"<tr><td>{escape(c['name'])}</td><td>{_level(c['level'])}</td>"
-            f"<td>{escape('; '.join(c['missed'])) or '-'}</td></tr>" for c in r["criteria"]
+            f"<tr><td>{escape(c['name'])}</td><td>{escape(_level(c))}</td>"
+            f"<td>{escape(c.get('note') or '; '.join(c['missed'])) or '-'}</td></tr>" for c in r["criteria"]
         )
         flags = f"<p>Flags: {escape(', '.join(r['flags']))}</p>" if r["flags"] else ""
         body.append(
             f"<section><h2>Round {r['position']}: {escape(_round_name(r['round']))}</h2>"
             f"<p class=prompt>{escape(r['prompt'])}</p>{flags}"
             f"<pre class=answer>{highlight(r['answer'] or '', evidence)}</pre>"
-            f"<table><tr><th>Criterion</th><th>Level</th><th>Missed key points</th></tr>{rows}</table></section>"
+            f"<table><tr><th>Criterion</th><th>Level (grader)</th><th>What the grader found</th></tr>{rows}</table></section>"
         )
     body.append("<h2>Prep plan</h2><ul>" + "".join(f"<li>{escape(p['advice'])}</li>" for p in card["prep_plan"]) + "</ul>")
     style = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
@@ -106,7 +121,7 @@ def to_terminal(card: dict[str, Any], color: bool = True) -> str:
     def style(text: str, **kw: Any) -> str:
         return click.style(text, **kw) if color else text
 
-    band = card["band"]["label"] if card["band"] else "pending"
+    band = _decision(card)
     score = "pending" if card["score"] is None else f"{card['score']:.2f}"
     out = [style(f"Scorecard: loop {card['loop_id']} ({card['track_name']})", bold=True),
            f"Loop score {score} · decision: {style(band, bold=True)}", ""]
@@ -127,9 +142,12 @@ def to_terminal(card: dict[str, Any], color: bool = True) -> str:
         shown.append(text[pos:])
         out.append("  " + "".join(shown).replace("\n", "\n  "))
         for c in r["criteria"]:
-            out.append(f"  - {c['name']}: {_level(c['level'])}")
-            for missed in c["missed"]:
-                out.append(style(f"      missed: {missed}", fg="red"))
+            out.append(f"  - {c['name']}: {_level(c)}")
+            if c.get("note") and not c.get("not_applicable"):
+                out.append(style("      " + c["note"].replace("\n", " "), fg="red" if c["missed"] else None))
+            else:
+                for missed in c["missed"]:
+                    out.append(style(f"      missed: {missed}", fg="red"))
         if r.get("feedback"):  # the grader's reasons (for code: which tests failed and why)
             out.append("  Grader's notes:")
             out.append("    " + str(r["feedback"]).strip().replace("\n", "\n    "))

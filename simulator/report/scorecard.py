@@ -5,6 +5,7 @@ from typing import Any
 
 from simulator.bank import Bank
 from simulator.scoring import level_to_unit
+from simulator.verdict import verdict_reasons
 
 
 def _latest_machine_grade(round_view: dict[str, Any]) -> dict[str, Any] | None:
@@ -21,18 +22,23 @@ def scorecard(loop_view: dict[str, Any], bank: Bank) -> dict[str, Any]:
         question = bank.questions.get(rv["question_id"], {})
         rubric = bank.rubrics.get(rv["rubric_id"], {"criteria": []})
         grade = _latest_machine_grade(rv)
-        key_points = {kp["id"]: kp["text"] for kp in question.get("key_points", [])}
+        key_points = keypoint_texts(question)
+        na = set(question.get("not_applicable", []))
         criteria = []
         for c in rubric["criteria"]:
             entry = next((e for e in (grade or {}).get("criteria", []) if e["criterion"] == c["id"]), None)
             level = entry["level"] if entry else None
             if level is not None:
                 weakest.setdefault((rubric["id"], c["id"]), []).append(level_to_unit(level))
+            # what the grader observed, in its own words; a rubric level description is never presented as a
+            # statement about the answer
             criteria.append({
                 "id": c["id"],
                 "name": c["name"],
                 "level": level,
-                "descriptor": c["levels"][str(level)] if level else None,
+                "graded_by": None if grade is None else grade["grader"]["name"],
+                "not_applicable": c["id"] in na,
+                "note": (entry or {}).get("note", ""),
                 "evidence": (entry or {}).get("evidence", []),
                 "covered": [key_points.get(k, k) for k in (entry or {}).get("key_points_covered", [])],
                 "missed": [key_points.get(k, k) for k in (entry or {}).get("key_points_missing", [])],
@@ -54,7 +60,9 @@ def scorecard(loop_view: dict[str, Any], bank: Bank) -> dict[str, Any]:
             "probes": rv["probes"],
         })
     band = next((b for b in track["bands"] if b["id"] == loop_view["band"]), None)
+    withheld = verdict_reasons(loop_view["kind"], [(rv["round"], _latest_machine_grade(rv)) for rv in loop_view["rounds"]])
     return {
+        "verdict_withheld": withheld if loop_view["score"] is not None else [],
         "loop_id": loop_view["id"],
         "track": track["id"],
         "track_name": track["name"],
@@ -66,6 +74,17 @@ def scorecard(loop_view: dict[str, Any], bank: Bank) -> dict[str, Any]:
         "rounds": rounds,
         "prep_plan": prep_plan(weakest, bank, track),
     }
+
+
+def keypoint_texts(question: dict[str, Any]) -> dict[str, str]:
+    """Key point id -> its text, and the final-answer check in words: no raw ids on a scorecard."""
+    texts = {kp["id"]: kp["text"] for kp in question.get("key_points", [])}
+    fa = question.get("final_answer")
+    if fa:
+        label = fa.get("label") or "the final answer"
+        value = ", ".join(f"{v:g}" for v in fa["values"]) if "values" in fa else (f"{fa['value']:g}" if "value" in fa else fa.get("expression", ""))
+        texts["final_answer"] = f"{label} ({value})" if value else label
+    return texts
 
 
 def prep_plan(weakest: dict[tuple[str, str], list[float]], bank: Bank, track: dict[str, Any], limit: int = 3) -> list[dict[str, Any]]:

@@ -51,8 +51,8 @@ def test_the_live_checklist_becomes_key_points_covered_and_missing():
     form = {"level-depth": "3", "level-clarity": "", "live": "1", "kp-a": "1", "feedback": "f"}
     grade = build_grade("peer", "x", RUBRIC, QUESTION, parse_form(form, RUBRIC))
     depth, clarity = grade["criteria"]
-    assert depth["key_points_covered"] == ["a"] and depth["key_points_missing"] == []
-    assert clarity["key_points_covered"] == [] and clarity["key_points_missing"] == ["b"]
+    assert depth["key_points_covered"] == ["a"] and depth["key_points_missing"] == ["a2", "a3"]
+    assert clarity["key_points_covered"] == [] and clarity["key_points_missing"] == ["b", "b2", "b3"]
     with pytest.raises(FormError):
         build_grade("peer", "x", RUBRIC, QUESTION, {"levels": {"depth": 3}, "key_points": ["zz"]})
 

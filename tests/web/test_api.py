@@ -60,7 +60,8 @@ def test_round_flow_autosave_seq_probes_submit_grade_scorecard(api, clock):
     assert done["status"] == "graded" and done["answer"] == "I used gradient accumulation"
     assert done["grades"][0]["grader"]["name"] == "keyword"
     card = api.get(f"/api/loops/{loop['id']}/scorecard")
-    assert card["rounds"][0]["criteria"][0]["evidence"] and card["band"] is not None
+    assert card["rounds"][0]["criteria"][0]["evidence"] and card["score"] is not None
+    assert card["band"] is None and "drill" in card["verdict_withheld"][0]  # a drill never gets a hiring band
     regraded = api.post(f"/api/loops/{loop['id']}/grade", {"grader": "keyword"})
     assert regraded["status"] == "graded"
     assert "'grader'" in api.post(f"/api/loops/{loop['id']}/grade", {"grader": "bogus"}, status=400)["message"]

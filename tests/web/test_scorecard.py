@@ -13,8 +13,10 @@ def test_scorecard_shows_evidence_missed_points_band_and_prep(client, api):
     html = client.get(f"/loops/{loop['id']}/scorecard").get_data(as_text=True)
     assert "<mark>gradient accumulation</mark>" in html
     assert "Depth: " in html and "Clarity: " in html
-    assert "Missed key points:" in html and "<li>clear structure</li>" in html
-    assert 'id="band"' in html and "Strong no hire: from 0.00" in html and 'aria-current="true"' in html
+    # what the grader found and did not find, in the bank's words; never a rubric level read as a fact
+    assert "Not found: “clear structure”" in html and "(the keyword grader)" in html
+    # a drill: per-criterion feedback and no hiring band, with the reason
+    assert 'id="no-verdict"' in html and "one-round drill" in html and 'aria-current="true"' not in html
     assert "<strong>Clarity</strong> (Behavioral, mean level 1.0)" in html  # the weakest criterion first
     assert "Read the training-infrastructure papers" in html  # then the track's own advice
 

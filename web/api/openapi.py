@@ -63,7 +63,9 @@ SCHEMAS: dict[str, Any] = {
     "GradeRequest": {"type": "object", "properties": {"grader": {"type": "string", "default": "auto"}}},
     "Scorecard": {"type": "object", "required": ["loop_id", "rounds", "prep_plan"], "properties": {
         "loop_id": {"type": "integer"}, "track": {"type": "string"}, "score": {"type": ["number", "null"]},
-        "band": {"type": ["object", "null"]}, "bands": {"type": "array", "items": OBJ},
+        "band": {"type": ["object", "null"], "description": "Only for a full loop whose every round was graded by a grader certified for it."},
+        "verdict_withheld": {"type": "array", "items": {"type": "string"}, "description": "Why no band is given (empty when one is)."},
+        "bands": {"type": "array", "items": OBJ},
         "rounds": {"type": "array", "items": OBJ}, "prep_plan": {"type": "array", "items": OBJ}}},
     "Advice": {"type": "object", "required": ["track", "reasons"], "properties": {
         "track": {"type": "string"}, "track_name": {"type": ["string", "null"]},
