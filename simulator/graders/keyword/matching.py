@@ -368,6 +368,8 @@ def match_claim(kp: KeyPoint, cq: Compiled, ix: AnswerIndex, *, contradictions: 
                 if c.distinct and not any(k in best for k in c.distinct):
                     continue
                 cov, hits = _contra_coverage(c, cq, best, bigrams)
+                if cov >= COVERED and _may_flip(c.variant, best, tight) and flipped_coverage(c.variant, cq, best, tight)[1] % 2:
+                    continue  # the misconception said of the other subject, or negated: not the misconception
                 if cov >= COVERED and cov > m.contradiction:
                     m.contradiction, m.contra_hits, m.contra_phrase = cov, hits, c.variant.text
     if m.coverage < COVERED and m.contradiction < COVERED:

@@ -1,0 +1,132 @@
+"""Key points read as claims: the opposite claim earns nothing, costs credit and is named; the claim in other
+words still counts; negation and antonyms flip a claim only where they apply; too few key points means no level."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from simulator.graders.keyword import KeywordGrader
+from simulator.validation import validate
+from tests.test_keyword_fixtures import BANDS, _criterion
+
+RUBRIC = {
+    "id": "claims-test", "version": "1.0.0", "round": "paper_discussion", "title": "Claims (test)",
+    "criteria": [_criterion("method"), _criterion("costs")], "track_weights": {},
+    "thresholds": [0.15, 0.35, 0.6, 0.85], "bands": copy.deepcopy(BANDS),
+}
+
+
+def kp(i, text, crit="method", aliases=(), contradicts=(), because="it follows from the definition", level=None):
+    out = {"id": i, "text": text, "aliases": list(aliases), "contradicts": list(contradicts), "because": because, "criterion": crit}
+    if level:
+        out["supports_level"] = level
+    return out
+
+
+QUESTION = {
+    "id": "claims-kl", "round": "paper_discussion", "rubric": "claims-test", "tracks": ["research-scientist"],
+    "difficulty": "medium", "time_limit_min": 10, "prompt": "Compare the two directions of the KL divergence in variational inference.",
+    "tests": "Knows which KL direction seeks modes and why.", "probes": [], "reference_answer": "x" * 60,
+    "key_points": [
+        kp("rev", "reverse KL is mode-seeking", aliases=["minimising KL(q||p) locks onto a single mode"],
+           contradicts=["reverse KL is mode-covering", "reverse KL spreads mass over every mode"],
+           because="KL(q||p) charges q heavily for mass where p is small, so q concentrates on one mode"),
+        kp("fwd", "forward KL is mode-covering", aliases=["KL(p||q) spreads mass over every mode"],
+           contradicts=["forward KL is mode-seeking"]),
+        kp("zero", "reverse KL forces q to zero wherever p is zero", aliases=["q must vanish where p vanishes"], level=4),
+        kp("frozen", "the pretrained weights stay frozen", crit="costs", aliases=["base weights are never updated"]),
+        kp("cheap", "only the small adapter matrices are trained", crit="costs"),
+        kp("merge", "the adapter merges into the weights after training", crit="costs"),
+    ],
+}
+STRONG = ("Reverse KL is mode-seeking: minimising KL(q||p) locks q onto a single mode, and q must vanish where p vanishes. "
+          "Forward KL, by contrast, is mode-covering.")
+
+
+def grade(answer):
+    g = KeywordGrader().grade(QUESTION, RUBRIC, answer)
+    assert validate("grade", g, "grade") == []
+    return g
+
+
+def levels(g):
+    return {c["criterion"]: c["level"] for c in g["criteria"]}
+
+
+def test_the_claim_in_its_own_words_is_covered():
+    g = grade(STRONG)
+    method = g["criteria"][0]
+    # all three claims made; level 4, the highest any of them supports (zero: 4; the others default to 3)
+    assert method["key_points_covered"] == ["rev", "fwd", "zero"] and method["level"] == 4
+    assert "misconception" not in g["flags"]
+
+
+def test_the_swapped_claim_earns_nothing_is_named_and_halves_the_score():
+    right = grade(STRONG)
+    wrong = grade("Reverse KL is mode-covering, it spreads over all the modes, while forward KL is mode-seeking.")
+    assert "misconception" in wrong["flags"] and levels(wrong)["method"] == 1
+    said = {m["key_point"] for m in wrong["details"]["misconceptions"]}
+    assert said == {"rev", "fwd"}
+    assert "the grader reads that as the opposite of “reverse KL is mode-seeking”" in wrong["feedback"]
+    assert "charges q heavily for mass where p is small" in wrong["feedback"]
+    assert wrong["score"] < right["score"]
+
+
+def test_both_directions_named_correctly_in_one_sentence_is_not_a_contradiction():
+    g = grade("Forward KL is mode-covering while reverse KL is mode-seeking.")
+    assert "misconception" not in g["flags"]
+    assert set(g["criteria"][0]["key_points_covered"]) == {"rev", "fwd"}
+
+
+def test_a_direct_negation_states_the_opposite_but_a_negated_neighbour_does_not():
+    flipped = grade("The pretrained weights are not frozen, everything is fine-tuned.")
+    assert any(m["key_point"] == "frozen" for m in flipped["details"]["misconceptions"])
+    neighbour = grade("LoRA does not update the frozen pretrained weights.")
+    assert "misconceptions" not in neighbour["details"]
+
+
+def test_a_misconception_needs_the_words_that_make_it_one():
+    # "spreads mass over every mode" is forward KL's claim; said of forward KL it is right, not reverse KL's misconception
+    g = grade("Forward KL spreads mass over every mode of p.")
+    assert "misconceptions" not in g["details"] and "fwd" in g["criteria"][0]["key_points_covered"]
+
+
+def test_a_level_needs_three_key_points_and_says_so():
+    q = copy.deepcopy(QUESTION)
+    q["key_points"] = [k for k in q["key_points"] if k["id"] not in ("cheap", "merge")]
+    g = KeywordGrader().grade(q, RUBRIC, STRONG + " The pretrained weights stay frozen.")
+    costs = g["criteria"][1]
+    assert costs["level"] is None and costs["key_points_covered"] == ["frozen"]
+    assert "Not assessed by the keyword grader" in costs["note"] and "Found: “the pretrained weights stay frozen”" in costs["note"]
+
+
+def test_not_applicable_criteria_are_not_rated_and_say_so():
+    q = copy.deepcopy(QUESTION)
+    q["key_points"] = [k for k in q["key_points"] if k["criterion"] != "costs"]
+    q["not_applicable"] = ["costs"]
+    g = KeywordGrader().grade(q, RUBRIC, STRONG)
+    assert levels(g)["costs"] is None and g["criteria"][1]["note"] == "Not applicable to this question."
+    assert "Costs" not in g["feedback"]
+
+
+def test_a_deeper_claim_is_needed_for_the_top_levels():
+    q = copy.deepcopy(QUESTION)
+    for k in q["key_points"]:
+        if k["criterion"] == "method":
+            k["supports_level"] = 3
+    q["key_points"][2]["supports_level"] = 5
+    basic = KeywordGrader().grade(q, RUBRIC, "Reverse KL is mode-seeking. Forward KL is mode-covering.")
+    assert levels(basic)["method"] == 3  # two of three claims made, but not the one that supports 4-5
+
+
+@pytest.mark.parametrize("answer", ["", "   "])
+def test_no_answer_is_no_answer(answer):
+    assert grade(answer)["flags"] == ["no_answer"]
+
+
+def test_notes_never_quote_the_rubric_level_descriptions():
+    g = grade("Reverse KL is mode-covering.")
+    for c in g["criteria"]:
+        assert "Observable behaviour for level" not in c["note"]
+    assert "Observable behaviour for level" not in g["feedback"]
