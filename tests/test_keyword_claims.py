@@ -35,7 +35,8 @@ QUESTION = {
         kp("fwd", "forward KL is mode-covering", aliases=["KL(p||q) spreads mass over every mode"],
            contradicts=["forward KL is mode-seeking"]),
         kp("zero", "reverse KL forces q to zero wherever p is zero", aliases=["q must vanish where p vanishes"], level=4),
-        kp("frozen", "the pretrained weights stay frozen", crit="costs", aliases=["base weights are never updated"]),
+        kp("frozen", "the pretrained weights are frozen", crit="costs", aliases=["base weights are never updated"]),
+        kp("adam", "Adam moments are kept only for the adapters", crit="costs"),
         kp("cheap", "only the small adapter matrices are trained", crit="costs"),
         kp("merge", "the adapter merges into the weights after training", crit="costs"),
     ],
@@ -84,6 +85,9 @@ def test_a_direct_negation_states_the_opposite_but_a_negated_neighbour_does_not(
     assert any(m["key_point"] == "frozen" for m in flipped["details"]["misconceptions"])
     neighbour = grade("LoRA does not update the frozen pretrained weights.")
     assert "misconceptions" not in neighbour["details"]
+    # a negation elsewhere in a sentence that only partly makes the claim is not its opposite
+    partial = grade("Only the adapters train, so there is no Adam state for the big matrices.")
+    assert "misconceptions" not in partial["details"]
 
 
 def test_a_misconception_needs_the_words_that_make_it_one():
@@ -94,11 +98,11 @@ def test_a_misconception_needs_the_words_that_make_it_one():
 
 def test_a_level_needs_three_key_points_and_says_so():
     q = copy.deepcopy(QUESTION)
-    q["key_points"] = [k for k in q["key_points"] if k["id"] not in ("cheap", "merge")]
-    g = KeywordGrader().grade(q, RUBRIC, STRONG + " The pretrained weights stay frozen.")
+    q["key_points"] = [k for k in q["key_points"] if k["id"] not in ("cheap", "merge", "adam")]
+    g = KeywordGrader().grade(q, RUBRIC, STRONG + " The pretrained weights are frozen.")
     costs = g["criteria"][1]
     assert costs["level"] is None and costs["key_points_covered"] == ["frozen"]
-    assert "Not assessed by the keyword grader" in costs["note"] and "Found: “the pretrained weights stay frozen”" in costs["note"]
+    assert "Not assessed by the keyword grader" in costs["note"] and "Found: “the pretrained weights are frozen”" in costs["note"]
 
 
 def test_not_applicable_criteria_are_not_rated_and_say_so():

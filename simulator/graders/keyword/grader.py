@@ -216,6 +216,9 @@ class KeywordGrader:
                                            "quote": quote, "matched": contra[kp.id][2], "strength": round(contra[kp.id][0], 4)})
                 else:
                     t.missing.append(kp.id)
+                    if levels.PARTIAL_FROM is not None and kp_cov[kp.id] >= levels.PARTIAL_FROM and not adhoc:
+                        t.num += levels.PARTIAL_CREDIT * kp.weight  # most of the claim's words in one place
+                        t.partial.append(kp.id)
             kps = by_crit.get(cid, [])
             base = (sum(k.weight for k in kps) / len(kps)) if kps else 1.0
             for name, value, spans, kp_id in extra.get(cid, []):

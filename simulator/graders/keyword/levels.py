@@ -20,6 +20,10 @@ MISCONCEPTION_COST = 1.0  # a contradicted claim takes back this many times its 
 MISCONCEPTION_LEVEL_CAP = 2  # a criterion in which a misconception was stated reaches at most this level
 MISCONCEPTION_FACTOR = 0.5  # the round score is multiplied by this once per misconception (two at most)
 MAX_LISTED = 4  # claims listed per note
+# Partial credit for a claim whose phrasing is only partly there (coverage in [PARTIAL_FROM, COVERED)): off unless
+# leave-questions-out cross-validation on the gold set (tools/tune_curated.py) says it helps.
+PARTIAL_FROM: float | None = None
+PARTIAL_CREDIT = 0.5
 
 
 @dataclass
@@ -29,6 +33,7 @@ class Tally:
     covered: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     contradicted: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)
     num: float = 0.0
     den: float = 0.0
     evidence_items: int = 0  # key points plus direct signals

@@ -27,7 +27,7 @@ CROSS_SENTENCE = 0.9  # a key point gathered from several sentences earns a litt
 BIGRAM_SHARE = 0.25  # share of a phrase's coverage that needs its words in order
 PIVOT_MISSING = 0.5  # a phrasing without one of its pivot words (more/less, before/after, ...) keeps this share
 COVERED = 0.65  # a phrasing's coverage needed for its claim (or a misconception) to count as made
-FLIP_MIN = 0.75  # a claim read with an odd number of flipped words (negated, or an antonym) is its opposite
+FLIP_MIN = 0.8  # a phrasing read with an odd number of flipped words (negated, or an antonym) is its opposite; with 4 words or fewer, every word must be there
 DISTINCT_MIN = 0.5  # share of a misconception's own words (those the claim lacks) that must be present
 
 
