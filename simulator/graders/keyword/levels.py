@@ -22,7 +22,7 @@ MISCONCEPTION_FACTOR = 0.5  # the round score is multiplied by this once per mis
 MAX_LISTED = 4  # claims listed per note
 # Partial credit for a claim whose phrasing is only partly there (coverage in [PARTIAL_FROM, COVERED)): off unless
 # leave-questions-out cross-validation on the gold set (tools/tune_curated.py) says it helps.
-PARTIAL_FROM: float | None = None
+PARTIAL_FROM: float | None = 0.45
 PARTIAL_CREDIT = 0.5
 
 
@@ -73,8 +73,12 @@ def note_for(t: Tally, level: int | None, texts: dict[str, str], *, not_applicab
         parts.append(f"Found: {_listing([texts.get(k, k) for k in t.covered])}.")
     if t.contradicted:
         parts.append(f"Stated the opposite of: {_listing([texts.get(k, k) for k in t.contradicted])}.")
-    if t.missing:
-        parts.append(f"Not found: {_listing([texts.get(k, k) for k in t.missing])}.")
+    partial = [k for k in t.missing if k in t.partial]
+    missing = [k for k in t.missing if k not in t.partial]
+    if partial:
+        parts.append(f"Partly found (half credit): {_listing([texts.get(k, k) for k in partial])}.")
+    if missing:
+        parts.append(f"Not found: {_listing([texts.get(k, k) for k in missing])}.")
     if level is None:
         n = t.evidence_items
         parts.append(f"Not assessed by the keyword grader: it has {n} thing{'s' if n != 1 else ''} to look for here, "
