@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from simulator.coding.requirements import REQUIREMENT_CAP, below_hire, failed_requirements
 from simulator.scoring import empty_grade, round_score
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 FLOAT_WARNINGS = ("overflow", "underflow", "invalid value", "divide by zero")
 
 
@@ -123,10 +124,18 @@ class CodeGrader:
             "efficiency": efficiency_level(report.speed),
             "code_quality": quality_level(report, problem),
         }
+        failed = failed_requirements(problem.STATEMENT, report.tests)
+        for f in failed:  # a requirement the statement names caps its criterion
+            level, note = rated.get(f["criterion"], (None, ""))
+            capped = REQUIREMENT_CAP if level is None else min(level, REQUIREMENT_CAP)
+            rated[f["criterion"]] = (capped, f"requirement not met: {f['text']} ({', '.join(f['tests'])})" + (f"; {note}" if note else ""))
         for c in grade["criteria"]:
             if c["criterion"] in rated:
                 c["level"], c["note"] = rated[c["criterion"]]
         grade["score"] = round_score({c["criterion"]: c["level"] for c in grade["criteria"]}, rubric, track)
+        cap = below_hire(rubric)
+        if failed and grade["score"] is not None and cap is not None:
+            grade["score"] = min(grade["score"], cap)
         flags = grade["flags"]
         if report.mode != "bwrap":
             flags.append("fallback")
@@ -137,7 +146,7 @@ class CodeGrader:
         if sandbox_failed:
             flags.append("needs_review")
         grade["flags"] = list(dict.fromkeys(flags))
-        grade["feedback"] = feedback(report, rated)
+        grade["feedback"] = feedback(report, rated, failed)
         grade["details"] = {
             "problem": problem.NAME, "optimise": optimise, "passed": report.passed, "total": len(report.tests),
             "tests": [_test_detail(t) for t in report.tests],
@@ -147,12 +156,16 @@ class CodeGrader:
             "sandbox": {"mode": report.mode, "reason": report.sandbox_reason,
                         "weaker": report.mode != "bwrap", **report.harness},
             "wall_s": round(report.wall_s, 3),
+            "requirements_failed": failed,
         }
         return grade
 
 
-def feedback(report, rated) -> str:
+def feedback(report, rated, failed=()) -> str:
     lines = [f"{report.passed}/{len(report.tests)} tests passed."]
+    for f in failed:
+        lines.append(f"Requirement not met: {f['text']}, which the statement asks for ({', '.join(f['tests'])}). "
+                     f"{f['criterion'].replace('_', ' ').capitalize()} is capped at {REQUIREMENT_CAP} and the round stays below the hire band.")
     failed = [t for t in report.tests if t.status != "pass"]
     for t in failed[:5]:
         where = f"visible example {t.id + 1}" if t.visible else f"hidden {t.kind} test"
