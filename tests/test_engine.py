@@ -76,11 +76,22 @@ def test_submit_after_deadline_is_flagged_late(service, user, clock):
     clock.advance(630)
     view = service.submit(user, rnd["id"], "the full answer, 30 s late")
     assert view["late_by_s"] == 30 and "late" in view["flags"]
-    assert view["answer"] == "the full answer, 30 s late"
+    # the answer on time (submitted at the deadline) stays the graded one; the late one is kept beside it
+    assert view["answer"] == "partial" and view["graded_text"] == "partial"
+    assert view["late_answer"] == "the full answer, 30 s late"
     grade = service.grade(user, loop["id"], "pending")["rounds"][0]["grades"][0]
     assert "late" in grade["flags"]
     with pytest.raises(ValueError):
         service.submit(user, rnd["id"], "again")
+
+
+def test_in_practice_mode_a_late_answer_is_the_graded_one(service, user, clock):
+    loop = service.create_loop(user, "research-engineer", round_type="behavioral", mode="practice", seed=1)
+    rnd = service.start_next_round(user, loop["id"])
+    service.save_draft(user, rnd["id"], "partial")
+    clock.advance(630)
+    view = service.submit(user, rnd["id"], "the full answer, 30 s late")
+    assert view["answer"] == "the full answer, 30 s late" and view["late_answer"] is None and "late" in view["flags"]
 
 
 def test_empty_answer_is_no_answer_and_scores_zero_in_the_loop(service, user, clock):

@@ -144,7 +144,10 @@ class RoundActions:
                 if probe_answers:
                     self._store_probe_answers(rnd, probe_answers)
                 if text is not None:
-                    rnd.answer = text
+                    if loop.mode == "practice":
+                        rnd.answer = text  # practice: the candidate chose untimed grading
+                    else:  # the on-time answer (submitted at the deadline) stays the graded one
+                        rnd.late_answer = text
                 rnd.late_by_s = round((now - deadline).total_seconds(), 3)
             else:
                 raise ValueError(f"round {rnd.position + 1} is already {rnd.status}")

@@ -65,6 +65,7 @@ def round_view(rnd: Round, bank: Bank, now: datetime, marks: list[float]) -> dic
         "draft_seq": rnd.draft_seq,
         "draft_saved_at": _iso(rnd.draft_saved_at),
         "answer": rnd.answer,
+        "late_answer": rnd.late_answer,
         "graded_text": graded_text(rnd),
         "submitted_at": _iso(rnd.submitted_at),
         "auto_submitted": rnd.auto_submitted,

@@ -52,6 +52,7 @@ def scorecard(loop_view: dict[str, Any], bank: Bank) -> dict[str, Any]:
             "time_used_s": rv["time_used_s"],
             "time_limit_s": rv["time_limit_s"],
             "answer": rv["graded_text"],
+            "late_answer": rv.get("late_answer"),
             "score": None if grade is None else grade.get("score"),
             "grader": None if grade is None else grade["grader"],
             "flags": sorted(set(rv["flags"]) | set((grade or {}).get("flags", []))),

@@ -75,6 +75,7 @@ class Round(Base):
     draft_seq: Mapped[int] = mapped_column(Integer, default=0)
     draft_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     answer: Mapped[str | None] = mapped_column(Text)
+    late_answer: Mapped[str | None] = mapped_column(Text)  # sent after the deadline: kept, flagged, not graded
     probes: Mapped[list[Any]] = mapped_column(JSON, default=list)
     warnings_given: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
