@@ -47,11 +47,13 @@ def test_alias_matches():
     assert "adam-moments" in covered("Adam stores first and second moment estimates.")
 
 
-def test_phrase_order_counts():
+def test_word_order_does_not_count_against_a_paraphrase():
+    # Leave-questions-out CV on the gold set chose BIGRAM_SHARE = 0: people reorder a claim when they
+    # rephrase it; direction is read from antonyms and authored misconceptions instead (test_keyword_claims).
     grader = KeywordGrader()
     in_order = grader.grade(ds_question(), ds_rubric(), "Adam keeps two moments per parameter.")["details"]["key_points"]["adam-moments"]
-    shuffled = grader.grade(ds_question(), ds_rubric(), "Per parameter, moments: Adam keeps two.")["details"]["key_points"]["adam-moments"]
-    assert in_order > shuffled
+    reordered = grader.grade(ds_question(), ds_rubric(), "For each parameter, two moments are kept by Adam.")["details"]["key_points"]["adam-moments"]
+    assert in_order == reordered == 1.0
 
 
 def test_typo_on_a_long_word_matches():

@@ -97,7 +97,7 @@ def test_no_read_function_crosses_teams(two, name, tmp_path):
         except teams.NotFound:
             return
         text = repr(_plain(result))
-        for leak in ("b-only-q", "b lab", "b-alice", "b: gradient", "(b)", "(b, edited)", b.rubric_v1.hash,
+        for leak in ("b-only-q", "b lab", "b-alice", "b: gradient", "(team b)", "(team b, edited)", b.rubric_v1.hash,
                      b.rubric_v2.hash):
             assert leak not in text, f"{name} leaked {leak!r} from team B"
         for row in result if isinstance(result, list) else [result]:
@@ -127,7 +127,7 @@ def test_same_ids_in_two_teams_stay_apart(two):
         qb = teams.get_question(s, b.team.id, b.admin, "acme-q1")
         assert qa.id != qb.id and qa.team_id == a.team.id
         ra = teams.team_bank(s, a.team.id, a.admin).rubrics["acme-behavioral"]
-        assert "(a, edited)" in ra["criteria"][0]["description"]
+        assert "(team a, edited)" in ra["criteria"][0]["description"]
         with pytest.raises(teams.NotFound):
             teams.rubric_by_hash(s, a.team.id, a.admin, b.rubric_v2.hash)
         with pytest.raises(teams.NotFound):

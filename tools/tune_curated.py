@@ -34,11 +34,12 @@ from simulator.graders.keyword import matching as kmatching  # noqa: E402
 
 K = 5
 GRID = {
-    "matching.COVERED": [0.55, 0.65, 0.75],
-    "levels.PARTIAL_FROM": [None, 0.45],
+    "matching.COVERED": [0.65, 0.75],
+    "levels.PARTIAL_FROM": [None, 0.35, 0.45],
     "matching.FLIP_MIN": [0.8, 0.9],
+    "matching.BIGRAM_SHARE": [0.0, 0.25],
 }
-SHIPPED = {"matching.COVERED": 0.75, "levels.PARTIAL_FROM": 0.45, "matching.FLIP_MIN": 0.9}
+SHIPPED = {"matching.COVERED": 0.75, "levels.PARTIAL_FROM": 0.45, "matching.FLIP_MIN": 0.9, "matching.BIGRAM_SHARE": 0.0}
 
 
 @contextmanager

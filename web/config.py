@@ -26,6 +26,12 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_WINDOW_S": 15 * 60,
     "PASSWORD_METHOD": "scrypt",
     "TOKEN_CACHE_S": 10,  # a token revoked in another server process stops working within this many seconds
+    # Host names this server answers to (MOCKLOOP_ALLOWED_HOSTS, comma-separated): any other Host header gets a
+    # 400, so a web page that rebinds its own name to 127.0.0.1 cannot read or write a local install.
+    "ALLOWED_HOSTS": "localhost,127.0.0.1",
+    # The address people use to reach this server (MOCKLOOP_PUBLIC_URL, e.g. https://mockloop.example.org):
+    # share links and the OpenAPI `servers` entry are built from it, never from a request's Host header.
+    "PUBLIC_URL": None,
     "SESSION_COOKIE_NAME": "mockloop_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -54,6 +60,16 @@ def configure(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["MULTI_USER"] = flag(app.config["MULTI_USER"])
     app.config["SESSION_COOKIE_SECURE"] = flag(app.config.get("SECURE_COOKIES"))
     app.config["SECRET_KEY"] = secret_key(app.config)
+    app.config["TRUSTED_HOSTS"] = allowed_hosts(app.config["ALLOWED_HOSTS"])
+
+
+def allowed_hosts(value: Any) -> list[str]:
+    """The Host names accepted, from a comma-separated string or a list; ports are ignored."""
+    items = value.split(",") if isinstance(value, str) else list(value or [])
+    hosts = [h.strip().lower() for h in items if h and h.strip()]
+    if not hosts:
+        raise ConfigError("MOCKLOOP_ALLOWED_HOSTS is empty: list the host names this server answers to")
+    return hosts
 
 
 def secret_key(config: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.before_request(start_timer)
+    app.before_request(check_host_and_origin)
     app.before_request(load_user)
     app.after_request(security_headers)
     app.context_processor(lambda: {"current_username": g.get("username"), "multi_user": app.config["MULTI_USER"]})
@@ -28,6 +29,29 @@ def init_app(app: Flask) -> None:
 
 def start_timer() -> None:
     g.started = time.perf_counter()
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def check_host_and_origin():
+    """400 for a Host this server does not answer to (DNS rebinding); 403 for a write sent from another origin."""
+    from werkzeug.exceptions import SecurityError
+
+    try:
+        request.host  # noqa: B018  checked against TRUSTED_HOSTS
+    except SecurityError:  # answered plainly: no page can be built for a host we do not serve
+        return current_app.response_class("This server does not answer to that host name (see MOCKLOOP_ALLOWED_HOSTS).\n",
+                                          status=400, mimetype="text/plain")
+    if request.method in SAFE_METHODS or request.headers.get("Authorization", "").startswith("Bearer "):
+        return
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        from werkzeug.sansio.utils import host_is_trusted
+
+        netloc = urlsplit(origin).netloc
+        if not netloc or not host_is_trusted(netloc, current_app.config["TRUSTED_HOSTS"]):
+            abort(403, description="This request came from another site; it was refused.")
 
 
 def load_user() -> None:
@@ -94,6 +118,18 @@ def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.endpoint != "static":  # drafts and scorecards are personal and change by the second
         response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL for links people send to others: from MOCKLOOP_PUBLIC_URL when set, never from the
+    request's Host header (which the sender's browser chose); otherwise this request's own address."""
+    path = url_for(endpoint, **values)
+    public = (current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    return public + path if public else url_for(endpoint, _external=True, **values)

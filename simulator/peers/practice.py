@@ -45,7 +45,7 @@ def check(rubric: dict[str, Any], given: dict[str, int | None], intended: dict[s
     """Per criterion: your level, the intended one, the difference, and whether that counts as agreeing."""
     rows = []
     for c in rubric["criteria"]:
-        if c["id"] not in intended:
+        if intended.get(c["id"]) is None:  # no intended level, or not applicable to this question
             continue
         yours, target = given.get(c["id"]), intended[c["id"]]
         diff = None if yours is None else yours - target

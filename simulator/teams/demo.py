@@ -59,7 +59,8 @@ def _user(session: Session, full_name: str, now: datetime) -> User:
 
 
 def _simulate(intended: dict[str, int], severity: float, noise: float, rng: np.random.Generator) -> dict[str, int]:
-    return {cid: int(np.clip(np.rint(lv + severity + noise * rng.normal()), 1, 5)) for cid, lv in intended.items()}
+    return {cid: None if lv is None else int(np.clip(np.rint(lv + severity + noise * rng.normal()), 1, 5))
+            for cid, lv in intended.items()}
 
 
 def _team_content(bank: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -111,7 +112,7 @@ def seed_demo_team(session: Session, *, seed: int = 0, n_interviewers: int = 6, 
     # interviewers: severity and noise; the last one is too noisy to certify
     severity = rng.normal(0.0, 0.35, n_interviewers)
     noise = rng.uniform(0.25, 0.6, n_interviewers)
-    noise[-1] = 2.0
+    noise[-1] = 3.0
     clock = iter(sorted(start + timedelta(days=float(d)) for d in rng.uniform(2, 20, n_interviewers * gold_per_grader)))
     for i, person in enumerate(people):
         for k in rng.choice(len(gold), size=min(gold_per_grader, len(gold)), replace=False):

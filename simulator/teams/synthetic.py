@@ -83,6 +83,9 @@ def intended_levels(question: Question, base: dict[str, int], lost: set[str]) ->
             gone[kp["criterion"]] = gone.get(kp["criterion"], 0.0) + w
     out = {}
     for cid, level in base.items():
+        if level is None:  # not applicable to this question: stays so
+            out[cid] = None
+            continue
         share = gone.get(cid, 0.0) / total[cid] if total.get(cid) else 0.0
         out[cid] = 1 + math.floor((int(level) - 1) * (1.0 - share) + 0.5)
     return out

@@ -6,6 +6,7 @@ from collections import Counter
 from flask import abort, jsonify, url_for
 
 from simulator import track_advice
+from web.security import external_url
 from web.api import body, bp
 from web.api.openapi import document
 from web.extensions import bank
@@ -13,7 +14,7 @@ from web.extensions import bank
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(document(url_for("home.index", _external=True).rstrip("/")))
+    return jsonify(document(external_url("home.index").rstrip("/")))
 
 
 @bp.get("/tracks")

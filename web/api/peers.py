@@ -10,6 +10,7 @@ from flask import abort, current_app, g, jsonify, url_for
 
 from simulator.peers.forms import FormError, RubricChanged
 from simulator.peers.service import PeerConflict
+from web.security import external_url
 from web.api import PUBLIC, body, bp
 from web.peers import peers
 from web.peers.apidoc import PATHS  # noqa: F401  (merged into the OpenAPI document)
@@ -47,7 +48,7 @@ def create_share_link(loop_id: int):
         link = peers().create_link(g.user_id, loop_id, data.get("round"), data.get("expires_in_days"))
     except ValueError as exc:
         abort(400, description=str(exc).capitalize() + ".")
-    return jsonify(dict(link, url=url_for("peers.peer_home", token=link["token"], _external=True))), 201
+    return jsonify(dict(link, url=external_url("peers.peer_home", token=link["token"]))), 201
 
 
 @bp.delete("/share-links/<int:link_id>")

@@ -8,7 +8,7 @@ from simulator.peers.links import DEFAULT_DAYS, MAX_DAYS
 from simulator.peers.service import PeerConflict
 from web.extensions import service
 from web.peers import bp, peers
-from web.security import login_required
+from web.security import login_required, external_url
 
 DAY_CHOICES = (1, 3, DEFAULT_DAYS, 14, MAX_DAYS)
 
@@ -16,7 +16,7 @@ DAY_CHOICES = (1, 3, DEFAULT_DAYS, 14, MAX_DAYS)
 def _share_page(loop_id: int, *, new=None, error: str | None = None, status: int = 200):
     loop = service().get_loop(g.user_id, loop_id)  # NotFound for another user's loop
     links = peers().list_links(g.user_id, loop_id)
-    url = url_for("peers.peer_home", token=new["token"], _external=True) if new else None
+    url = external_url("peers.peer_home", token=new["token"]) if new else None
     return render_template("peers/share.html", loop=loop, links=links, new=new, new_url=url, error=error,
                            days=DAY_CHOICES, default_days=DEFAULT_DAYS), status
 

@@ -44,7 +44,7 @@ def _ladders(session: Session, team_id: int, actor: int, set_id: int) -> list[li
         if gold is None or len(variants) < 2:
             continue
         rungs = [(gold.question_id, gold.text, gold.intended)] + [(v.question_id, v.text, v.intended) for v in variants]
-        ladders.append(sorted(rungs, key=lambda r: -sum(r[2].values())))
+        ladders.append(sorted(rungs, key=lambda r: -sum(v for v in r[2].values() if v is not None)))
     return ladders
 
 
@@ -93,7 +93,8 @@ def add_candidates(session: Session, info: dict[str, Any], *, n_candidates: int 
         if answer_id not in truth:
             continue
         severity, noise = model[grader]
-        levels = {c: int(np.clip(np.rint(v + severity + noise * rng.normal()), 1, 5)) for c, v in truth[answer_id].items()}
+        levels = {c: int(np.clip(np.rint(v + severity + noise * rng.normal()), 1, 5)) for c, v in truth[answer_id].items()
+              if v is not None}
         try:
             submit_grade(session, team_id, grader, answer_id, levels,
                          now=now - timedelta(days=float(rng.uniform(1, 29))))
