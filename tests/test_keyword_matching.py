@@ -52,7 +52,7 @@ def test_word_order_does_not_count_against_a_paraphrase():
     # rephrase it; direction is read from antonyms and authored misconceptions instead (test_keyword_claims).
     grader = KeywordGrader()
     in_order = grader.grade(ds_question(), ds_rubric(), "Adam keeps two moments per parameter.")["details"]["key_points"]["adam-moments"]
-    reordered = grader.grade(ds_question(), ds_rubric(), "For each parameter, two moments are kept by Adam.")["details"]["key_points"]["adam-moments"]
+    reordered = grader.grade(ds_question(), ds_rubric(), "Per parameter, two moments: Adam keeps them.")["details"]["key_points"]["adam-moments"]
     assert in_order == reordered == 1.0
 
 
