@@ -12,6 +12,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from web import config, errors, extensions, security
 
+    from werkzeug.routing import IntegerConverter
+
+    class IdConverter(IntegerConverter):
+        """<int:...> in every route: ids above what the database stores (2**63 - 1) are simply not found."""
+
+        def __init__(self, url_map, *args, **kwargs):
+            kwargs.setdefault("max", 2**63 - 1)
+            super().__init__(url_map, *args, **kwargs)
+
+    app.url_map.converters["int"] = IdConverter
     config.configure(app, test_config)
     extensions.init_app(app)
     security.init_app(app)

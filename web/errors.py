@@ -58,6 +58,10 @@ def init_app(app: Flask) -> None:
         return error_response(400, "The form's security token is missing or stale (or the request came from another "
                               f"site): reload the page and try again. ({exc.description})", "csrf_failed")
 
+    @app.errorhandler(RecursionError)
+    def too_deep(exc: RecursionError):
+        return error_response(400, "The request body is nested too deeply to read.")
+
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound):
         return error_response(404, MESSAGES[404])

@@ -78,3 +78,11 @@ def test_the_peer_routes_are_in_the_openapi_document_without_sign_in(client):
     peer_ops = [op for path, ops in doc["paths"].items() if path.startswith("/api/peer/") for op in ops.values()]
     assert len(peer_ops) == 5 and all(op["security"] == [] for op in peer_ops)
     assert "401" in doc["paths"]["/api/loops/{loop_id}/share-links"]["post"]["responses"]
+
+
+def test_a_stale_rubric_hash_on_practice_is_a_409_not_a_server_error(app, api):
+    loop_id, _ = web_drill(api)
+    token = share(api, loop_id)["token"]
+    peer = app.test_client()
+    stale = {"levels": {"depth": 3}, "rubric_hash": "sha256:" + "0" * 64}
+    assert peer.post(f"/api/peer/{token}/practice/1", json=stale).status_code == 409

@@ -39,7 +39,34 @@ def body() -> dict[str, Any]:
         data = {}
     if not isinstance(data, dict):
         abort(400, description="The body must be a JSON object (Content-Type: application/json).")
+    bad = _ill_formed(data, "")
+    if bad is not None:
+        abort(400, description=f"'{bad}' holds an unpaired surrogate (half of an emoji, often from a cut paste); "
+                               "remove it or replace it with the whole character.")
     return data
+
+
+def _ill_formed(value: Any, path: str, depth: int = 0) -> str | None:
+    """The JSON pointer of the first string (or key) that is not valid Unicode text, else None."""
+    if depth > 64:
+        abort(400, description="The JSON body is nested too deeply (more than 64 levels).")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "/"
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str):
+            try:
+                key.encode("utf-8")
+            except UnicodeEncodeError:
+                return f"{path}/<key>"
+        found = _ill_formed(item, f"{path}/{key}", depth + 1)
+        if found is not None:
+            return found
+    return None
 
 
 def text_field(data: dict[str, Any], name: str, *, required: bool = False) -> str | None:

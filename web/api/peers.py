@@ -119,3 +119,5 @@ def peer_practice_check(token: str, number: int):
         return jsonify(peers().practice_check(token, number, data))
     except FormError as exc:
         return _invalid(exc)
+    except RubricChanged as exc:
+        abort(409, description=str(exc))

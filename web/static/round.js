@@ -65,12 +65,20 @@
     }
   }
 
+  // Half an emoji (a lone surrogate, e.g. from a paste cut in the middle) is not text the server can store:
+  // send U+FFFD in its place, so one bad character never makes every later autosave fail.
+  function wellFormed(key, value) {
+    if (typeof value !== "string") return value;
+    if (value.toWellFormed) return value.toWellFormed();
+    return value.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+  }
+
   function api(method, url, body, keepalive) {
     var headers = { "Accept": "application/json", "X-CSRFToken": csrf };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     return fetch(url, {
       method: method, headers: headers, credentials: "same-origin", keepalive: !!keepalive,
-      body: body === undefined ? undefined : JSON.stringify(body)
+      body: body === undefined ? undefined : JSON.stringify(body, wellFormed)
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (j) {
         if (!r.ok) { var e = new Error(j.message || ("HTTP " + r.status)); e.status = r.status; throw e; }
