@@ -155,6 +155,19 @@ class Accounts:
         with unit_of_work(self.sessions) as s:
             return s.scalar(select(User.username).where(User.id == user_id))
 
+    def session_state(self, user_id: int) -> tuple[str, int] | None:
+        """(username, current session generation), or None for no such user."""
+        with unit_of_work(self.sessions) as s:
+            row = s.execute(select(User.username, User.session_generation).where(User.id == user_id)).first()
+            return (row[0], int(row[1] or 0)) if row else None
+
+    def end_sessions(self, user_id: int) -> None:
+        """Every session issued so far stops working (signing out, here or on any device)."""
+        with unit_of_work(self.sessions) as s:
+            user = s.get(User, user_id)
+            if user is not None:
+                user.session_generation = int(user.session_generation or 0) + 1
+
     def _forget_tokens(self, user_id: int) -> None:
         with self._tokens_lock:
             self._tokens = {h: v for h, v in self._tokens.items() if v[0] != user_id}

@@ -65,20 +65,27 @@ def load_user() -> None:
         return
     uid = session.get("uid")
     if isinstance(uid, int):
-        name = accounts().username(uid)
-        if name is not None:
-            g.user_id, g.username = uid, name
+        state = accounts().session_state(uid)
+        if state is not None and session.get("gen") == state[1]:  # a cookie from before a sign-out is dead
+            g.user_id, g.username = uid, state[0]
             return
     session.pop("uid", None)
+    session.pop("gen", None)
 
 
 def sign_in(user_id: int) -> None:
     session.clear()
     session.permanent = True
     session["uid"] = user_id
+    state = accounts().session_state(user_id)
+    session["gen"] = state[1] if state else 0
 
 
 def sign_out() -> None:
+    """End this session and every other one of this user: a copied cookie stops working at once."""
+    uid = session.get("uid")
+    if isinstance(uid, int):
+        accounts().end_sessions(uid)
     session.clear()
 
 

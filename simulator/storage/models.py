@@ -20,6 +20,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     api_token_hash: Mapped[str | None] = mapped_column(String(128), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # bumped by signing out: a session cookie carries the generation it was issued in and dies with it
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     loops: Mapped[list[Loop]] = relationship(back_populates="user")
 

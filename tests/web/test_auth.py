@@ -72,3 +72,15 @@ def test_account_page_creates_a_token_once_and_stores_only_its_hash(multi_app, m
 def test_local_user_can_make_a_token_too(app, client):
     html = client.post("/account/token", data={"csrf_token": csrf_token(client)}).get_data(as_text=True)
     assert 'id="new-token"' in html
+
+
+def test_a_cookie_copied_before_sign_out_is_dead_after_it(multi_app, multi_client, auth):
+    auth.register()
+    cookie = multi_client.get_cookie("mockloop_session").value
+    thief = multi_app.test_client()
+    thief.set_cookie("mockloop_session", cookie)
+    assert thief.get("/loops/new").status_code == 200  # the copied cookie works while the session lives
+    auth.logout()
+    assert thief.get("/loops/new").status_code == 302  # signing out ended it everywhere
+    auth.login()
+    assert multi_client.get("/loops/new").status_code == 200 and thief.get("/loops/new").status_code == 302
