@@ -1,6 +1,8 @@
 """Errors as a friendly page, or as JSON under /api/: {"error", "message", "status"}."""
 from __future__ import annotations
 
+import re
+
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -43,7 +45,22 @@ def too_large_message() -> str:
             "shorten the answer (or paste less at once) and try again.")
 
 
+_SECRET_IN_PATH = re.compile(r"(mlp_|mlt_)([A-Za-z0-9_-]{6})[A-Za-z0-9_-]+")
+
+
+def redact(text: str) -> str:
+    """Share and API tokens cut to a 6-character prefix: enough to find the link, useless to replay it."""
+    return _SECRET_IN_PATH.sub(lambda m: f"{m.group(1)}{m.group(2)}…", text)
+
+
+def log_exception(app: Flask, exc_info) -> None:
+    """Flask's error log line, with any token in the path redacted."""
+    app.logger.error(f"Exception on {redact(request.path)} [{request.method}]", exc_info=exc_info)
+
+
 def init_app(app: Flask) -> None:
+    app.log_exception = lambda exc_info: log_exception(app, exc_info)  # type: ignore[method-assign]
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         status = exc.code or 500

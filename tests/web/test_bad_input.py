@@ -36,3 +36,17 @@ def test_half_an_emoji_is_a_400_naming_the_field_and_later_saves_still_work(clie
                           headers=api.headers())
     assert response.status_code == 400 and "'/text'" in response.get_json()["message"]
     assert api.put(f"/api/rounds/{rnd['id']}/draft", {"text": "my answer \ufffd", "seq": 2})["saved"] is True
+
+
+def test_tokens_in_an_error_log_line_are_cut_to_a_prefix(app, caplog):
+    token = "mlp_" + "A" * 43
+
+    @app.get("/p/<token>/boom")
+    def boom(token):  # a route that fails, as a peer route might
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    with caplog.at_level("ERROR"):
+        assert app.test_client().get(f"/p/{token}/boom").status_code == 500
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "mlp_AAAAAA…" in logged and token not in logged
