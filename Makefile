@@ -1,5 +1,6 @@
 # The two commands: `make run` and `make test`. Everything else is for developers.
 PY ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -13,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/mockloop serve --host 127.0.0.1 --port 5000
+	$(BIN)/mockloop serve --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
