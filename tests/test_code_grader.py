@@ -100,19 +100,17 @@ def test_grade_validates_and_records_details(rubric):
 
 
 @pytest.mark.sandbox
-def test_optimise_part_scores_efficiency_by_measured_ratio(rubric):
+def test_optimise_part_runs_for_engineers_and_is_skipped_for_scientists(rubric):
+    """What does not depend on the machine's speed; the measured speed-ups are asserted in
+    tests/bench/test_bench_sandbox.py (make bench), where timing belongs."""
     require_bwrap()
     p = coding.get("softmax")
     grader = codegrader.CodeGrader(seed=4, speed_options=FAST)
     good = grader.grade(question("softmax", True), rubric, p.source_of("reference"), track="research-engineer")
-    slow = grader.grade(question("softmax", True), rubric, p.source_of("naive"), track="research-engineer")
-    assert validate("grade", good, "g") == [] and validate("grade", slow, "s") == []
-    assert good["details"]["speed_ratio"] >= p.speed["target"]
-    assert slow["details"]["speed_ratio"] < 2.0
-    level = {g: {c["criterion"]: c["level"] for c in x["criteria"]} for g, x in (("good", good), ("slow", slow))}
-    assert level["good"]["efficiency"] >= 4 and level["slow"]["efficiency"] == 1
-    assert level["slow"]["code_quality"] < 5  # the Python loop shows on the large test
-    assert good["score"] > slow["score"]
+    assert validate("grade", good, "g") == []
+    assert good["details"]["speed"] is not None and good["details"]["speed"]["status"] in ("ok", "too_noisy")
+    efficiency = {c["criterion"]: c for c in good["criteria"]}["efficiency"]
+    assert efficiency["level"] is not None or "too_noisy" in good["flags"]
     # research scientists are not scored on speed: the optimise part is skipped
     rs = grader.grade(question("softmax", True), rubric, p.source_of("naive"), track="research-scientist")
     assert {c["criterion"]: c["level"] for c in rs["criteria"]}["efficiency"] is None and rs["details"]["speed"] is None
