@@ -134,3 +134,14 @@ def test_notes_never_quote_the_rubric_level_descriptions():
     for c in g["criteria"]:
         assert "Observable behaviour for level" not in c["note"]
     assert "Observable behaviour for level" not in g["feedback"]
+
+
+def test_a_number_misconception_needs_the_wrong_number_without_the_right_one():
+    q = copy.deepcopy(QUESTION)
+    q["key_points"].append(kp("bytes", "mixed-precision Adam needs 16 bytes per parameter",
+                              contradicts=["mixed-precision Adam needs 8 bytes per parameter"]))
+    g = KeywordGrader()
+    right = g.grade(q, RUBRIC, "Mixed-precision Adam needs 16 bytes per parameter, so 8 GPUs hold it.")
+    wrong = g.grade(q, RUBRIC, "Mixed-precision Adam needs 8 bytes per parameter.")
+    assert "misconceptions" not in right["details"]
+    assert [m["key_point"] for m in wrong["details"]["misconceptions"]] == ["bytes"]

@@ -35,6 +35,9 @@ class Contra:
 
     variant: Variant
     distinct: tuple[tuple[str, bool], ...]
+    # the claim's own words that this misconception lacks ("16" against "8 bytes per parameter"): a sentence
+    # holding one of them states the claim's version too, so it is not read as the misconception
+    claim_only: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,10 @@ def compile_contra(text: str, claim: list[Variant]) -> Contra | None:
     if not v.stems:
         return None
     mine = {(s, n) for c in claim for s, n in zip(c.stems, c.negs)}
-    return Contra(v, tuple((s, n) for s, n in zip(v.stems, v.negs) if (s, n) not in mine))
+    theirs = set(zip(v.stems, v.negs))
+    head = claim[0] if claim else None  # the key point's own text
+    claim_only = tuple((s, n) for s, n in zip(head.stems, head.negs) if (s, n) not in theirs) if head else ()
+    return Contra(v, tuple((s, n) for s, n in zip(v.stems, v.negs) if (s, n) not in mine), claim_only)
 
 
 def curated_keypoints(question: dict[str, Any]) -> list[KeyPoint]:

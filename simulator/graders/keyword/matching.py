@@ -369,6 +369,8 @@ def match_claim(kp: KeyPoint, cq: Compiled, ix: AnswerIndex, *, contradictions: 
             for c in kp.contradicts:
                 if c.distinct and not any(k in best for k in c.distinct):
                     continue
+                if any(k in best for k in c.claim_only if k[0][:1].isdigit()):
+                    continue  # the claim's own number is in the same sentence: not read as the misconception
                 cov, hits = _contra_coverage(c, cq, best, bigrams)
                 if cov >= COVERED and _may_flip(c.variant, best, tight) and flipped_coverage(c.variant, cq, best, tight)[1] % 2:
                     continue  # the misconception said of the other subject, or negated: not the misconception
