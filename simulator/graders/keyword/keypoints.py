@@ -80,8 +80,12 @@ def pivots_of(v: Variant, contras: list[Variant]) -> frozenset[str]:
     opposite = antonyms()
     used = {(s, n) for c in contras for s, n in zip(c.stems, c.negs)}
     stems_used = {s for s, _ in used}
-    return frozenset(s for s, n in zip(v.stems, v.negs)
-                     if (s, not n) in used or any(a in stems_used for a in opposite.get(s, ())))
+    out = {s for s, n in zip(v.stems, v.negs) if (s, not n) in used or any(a in stems_used for a in opposite.get(s, ()))}
+    mine = set(v.stems)
+    for c in contras:  # a minimal pair ("16 bytes per parameter" / "8 bytes per parameter"): the words that differ decide
+        if len(mine & set(c.stems)) >= 0.5 * len(mine):
+            out |= mine - set(c.stems)
+    return frozenset(out)
 
 
 def compile_contra(text: str, claim: list[Variant]) -> Contra | None:
