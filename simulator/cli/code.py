@@ -16,7 +16,7 @@ def command() -> None:
 @command.command(name="list")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 def list_problems(as_json: bool) -> None:
-    """List the registered problems (name, difficulty, optimise part and its speed target)."""
+    """List the registered problems (name, difficulty, framework, optimise part and its speed target)."""
     from simulator import coding
 
     rows = [p.summary() for p in coding.all_problems()]
@@ -25,7 +25,7 @@ def list_problems(as_json: bool) -> None:
         return
     for r in rows:
         speed = f"optimise: {r['speed_target']:g}x" if r["optimise"] else ""
-        click.echo(f"{r['name']:<22} {r['difficulty']:<7} {speed:<16} {r['title']}")
+        click.echo(f"{r['name']:<22} {r['difficulty']:<7} {r['framework']:<6} {speed:<16} {r['title']}")
     click.echo(f"{len(rows)} problems, {sum(r['optimise'] for r in rows)} with an optimise part", err=True)
 
 
@@ -121,6 +121,52 @@ def check(problem: str, solution: Path, optimise: bool, visible_only: bool, trac
         click.echo(f"  {c['criterion']:<15} {level}  {c.get('note', '')}")
     score = "n/a" if grade["score"] is None else f"{grade['score']:.2f}"
     click.echo(f"  score {score}" + (f"  flags: {', '.join(grade['flags'])}" if grade["flags"] else ""))
+
+
+@command.command(name="mutants")
+@click.argument("problems", nargs=-1)
+@click.option("--write", is_flag=True, help="Write the record the code grader's certification reads "
+              "(simulator/coding/mutants_record.json; all problems, the record's fixed seeds).")
+@click.option("--seeds", type=int, default=3, show_default=True, help="Fresh random seeds per problem (without --write).")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+def mutants(problems: tuple[str, ...], write: bool, seeds: int, as_json: bool) -> None:
+    """Run every problem's mutants (realistic wrong solutions) against its hidden tests in the sandbox.
+
+    Each mutant must fail some hidden test (or be seen modifying its inputs) and each reference must pass.
+    Exits 1 when a mutant escapes or a reference fails, 2 when it could not run.
+    """
+    import secrets
+
+    from simulator import coding
+    from simulator.coding import mutants as mut
+
+    for name in problems:
+        try:
+            coding.get(name)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+    if write and problems:
+        raise click.ClickException("--write records every problem: give no PROBLEMS with it")
+    chosen = list(problems) or None
+    seed_list = mut.RECORD_SEEDS if write else [secrets.randbits(63) for _ in range(seeds)]
+    record = mut.compute(seed_list, chosen, progress=None if as_json else lambda line: click.echo(line))
+    if as_json:
+        click.echo(json.dumps(record, indent=2))
+    else:
+        for name, p in record["problems"].items():
+            for m, r in p["mutants"].items():
+                if not r["caught"]:
+                    click.echo(f"ESCAPED {name}.{m}: passed every hidden test")
+            for f in p["reference_failures"]:
+                click.echo(f"REFERENCE FAILS {name}: {f}")
+        click.echo(f"{record['caught']}/{record['mutants']} mutants caught over {len(record['problems'])} problems, "
+                   f"{len(seed_list)} seeds; references {'pass' if record['references_pass'] else 'FAIL'}")
+    if write:
+        path = mut.write_record(record)
+        ok, reason = mut.verdict(record)
+        click.echo(f"wrote {path}: {'certified' if ok else 'not certified'} ({reason})", err=True)
+    if record["caught"] < record["mutants"] or not record["references_pass"]:
+        sys.exit(1)
 
 
 def _print_tests(tests, mode: str) -> None:

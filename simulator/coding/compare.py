@@ -18,8 +18,12 @@ class Verdict:
     diff: str | None = None  # values and positions: visible examples only
 
 
-def dtype_ok(rule: str, got: np.ndarray, inputs: dict[str, Any]) -> tuple[bool, str]:
+def dtype_ok(rule: str, got: np.ndarray, inputs: dict[str, Any], expected: np.ndarray | None = None) -> tuple[bool, str]:
+    """Whether `got` has the dtype `rule` asks for: "float", "int", "bool", "same:<input>", "expected"
+    (the reference output's own dtype, e.g. each clipped gradient in its input's dtype) or a dtype name."""
     kind = got.dtype.kind
+    if rule == "expected" and expected is not None:
+        return got.dtype == expected.dtype, f"dtype {expected.dtype}"
     if rule == "float":
         return kind == "f", "a floating-point array"
     if rule == "int":
@@ -53,9 +57,10 @@ def compare(expected: list[np.ndarray], got: list[np.ndarray], rules: list[str] 
     if len(got) != len(expected):
         return Verdict(False, f"returned {len(got)} output(s), expected {len(expected)}")
     rules = list(rules) * len(expected) if len(rules) == 1 else list(rules)
+    rules += rules[-1:] * (len(expected) - len(rules))  # a variable-length tail ("clipped...") takes the last rule
     for j, (e, g, rule) in enumerate(zip(expected, got, rules)):
         label = f"output {j}" if len(expected) > 1 else "the output"
-        ok, want = dtype_ok(rule, g, inputs)
+        ok, want = dtype_ok(rule, g, inputs, e)
         if not ok:
             return Verdict(False, f"{label} has dtype {g.dtype}; expected {want}")
         if g.shape != e.shape:

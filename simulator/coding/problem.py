@@ -8,7 +8,10 @@ A problem module defines, as plain module attributes:
   `inputs(rng, **size)` (self-contained: only `np`), `reference(...)` and `wrong(...)`;
   optimise problems add `naive(...)` and SPEED = {"size": {...}, "target": <speed-up over naive>}.
 Optional: TIMEOUT_S (per test), LOOP_FACTOR (slower than the reference by this much on the
-"large" test suggests Python loops over a large axis).
+"large" test suggests Python loops over a large axis), FRAMEWORK ("numpy", the default, or "torch").
+Every problem also ships MUTANTS: name -> a realistic wrong solution, self-contained like `wrong` (a mask off
+by one, the wrong axis, eps outside the square root, ties broken the other way, inputs modified in place),
+which its hidden tests must catch (`simulator.coding.mutants`, `mockloop code mutants`).
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from types import ModuleType
 from typing import Any, Callable
 
 HIDDEN_KINDS = ("standard", "edge", "numerical", "large")
+FRAMEWORKS = ("numpy", "torch")
 REQUIRED = ("NAME", "TITLE", "DIFFICULTY", "STATEMENT", "STARTER", "ENTRY", "OUTPUTS", "DTYPES",
             "RTOL", "ATOL", "EXAMPLES", "HIDDEN", "CRITERIA", "inputs", "reference", "wrong")
 
@@ -51,6 +55,11 @@ class Problem:
                 raise ProblemError(f"{m.__name__}: bad hidden test {kind!r}")
         if self.optimise and not hasattr(m, "naive"):
             raise ProblemError(f"{m.__name__}: SPEED needs a naive baseline")
+        mutants = getattr(m, "MUTANTS", {})
+        if not isinstance(mutants, dict) or not all(callable(f) for f in mutants.values()):
+            raise ProblemError(f"{m.__name__}: MUTANTS must map names to functions")
+        if self.framework not in FRAMEWORKS:
+            raise ProblemError(f"{m.__name__}: FRAMEWORK must be one of {', '.join(FRAMEWORKS)}")
         if f"def {m.ENTRY}(" not in m.STARTER:
             raise ProblemError(f"{m.__name__}: the starter does not define {m.ENTRY}()")
 
@@ -60,6 +69,14 @@ class Problem:
                      "RTOL", "ATOL", "EXAMPLES", "HIDDEN", "CRITERIA"}:
             return getattr(self.module, upper)
         raise AttributeError(name)
+
+    @property
+    def framework(self) -> str:
+        return str(getattr(self.module, "FRAMEWORK", "numpy"))
+
+    @property
+    def mutants(self) -> dict[str, Any]:
+        return dict(getattr(self.module, "MUTANTS", {}))
 
     @property
     def optimise(self) -> bool:
@@ -102,7 +119,8 @@ class Problem:
         return textwrap.dedent(inspect.getsource(self.module.inputs))
 
     def summary(self) -> dict[str, Any]:
-        return {"name": self.NAME, "title": self.TITLE, "difficulty": self.DIFFICULTY, "entry": self.ENTRY,
+        return {"name": self.NAME, "title": self.TITLE, "difficulty": self.DIFFICULTY, "framework": self.framework,
+                "entry": self.ENTRY, "mutants": len(self.mutants),
                 "optimise": self.optimise, "speed_target": (self.speed or {}).get("target"),
                 "hidden_tests": len(self.HIDDEN), "visible_examples": len(self.EXAMPLES),
                 "criteria": list(self.CRITERIA)}

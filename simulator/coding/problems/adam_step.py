@@ -49,3 +49,41 @@ def wrong(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m = beta1 * m + (1 - beta1) * grad
     v = beta2 * v + (1 - beta2) * grad * grad
     return param - lr * m / (np.sqrt(v) + eps), m, v
+
+
+def mutant_eps_inside_sqrt(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad * grad
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    return param - lr * m_hat / np.sqrt(v_hat + eps), m, v
+
+
+def mutant_in_place(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad * grad
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    return param - lr * m_hat / (np.sqrt(v_hat) + eps), m.copy(), v.copy()
+
+
+def mutant_bias_correction_t_minus_one(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad * grad
+    m_hat = m / (1 - beta1 ** (t + 1))
+    v_hat = v / (1 - beta2 ** (t + 1))
+    return param - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def mutant_returns_hat(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad * grad
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    return param - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
+
+
+MUTANTS = {"no_bias_correction": wrong, "eps_inside_sqrt": mutant_eps_inside_sqrt, "modifies_input": mutant_in_place,
+           "bias_correction_off_by_one": mutant_bias_correction_t_minus_one, "returns_corrected_moments": mutant_returns_hat}

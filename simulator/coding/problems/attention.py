@@ -76,3 +76,51 @@ def wrong(q, k, v, causal=False):
     if causal:
         w = w * (np.arange(tk)[None, :] <= np.arange(tq)[:, None] + (tk - tq))
     return (w / np.sum(w, axis=-1, keepdims=True)) @ v
+
+
+def mutant_mask_off_by_one(q, k, v, causal=False):
+    tq, tk = q.shape[1], k.shape[1]
+    s = q @ np.swapaxes(k, 1, 2) / np.sqrt(q.shape[-1])
+    if causal:
+        allowed = np.arange(tk)[None, :] < np.arange(tq)[:, None] + (tk - tq)
+        allowed[:, 0] = True
+        s = np.where(allowed, s, -np.inf)
+    s = s - np.max(s, axis=-1, keepdims=True)
+    w = np.exp(s)
+    return (w / np.sum(w, axis=-1, keepdims=True)) @ v
+
+
+def mutant_square_mask(q, k, v, causal=False):
+    tq, tk = q.shape[1], k.shape[1]
+    s = q @ np.swapaxes(k, 1, 2) / np.sqrt(q.shape[-1])
+    if causal:
+        s = np.where(np.tril(np.ones((tq, tk), dtype=bool)), s, -np.inf)
+    s = s - np.max(s, axis=-1, keepdims=True)
+    w = np.exp(s)
+    return (w / np.sum(w, axis=-1, keepdims=True)) @ v
+
+
+def mutant_softmax_wrong_axis(q, k, v, causal=False):
+    tq, tk = q.shape[1], k.shape[1]
+    s = q @ np.swapaxes(k, 1, 2) / np.sqrt(q.shape[-1])
+    if causal:
+        allowed = np.arange(tk)[None, :] <= np.arange(tq)[:, None] + (tk - tq)
+        s = np.where(allowed, s, -np.inf)
+    s = s - np.max(s, axis=-1, keepdims=True)
+    w = np.exp(s)
+    return (w / np.sum(w, axis=1, keepdims=True)) @ v
+
+
+def mutant_no_scale(q, k, v, causal=False):
+    tq, tk = q.shape[1], k.shape[1]
+    s = q @ np.swapaxes(k, 1, 2)
+    if causal:
+        allowed = np.arange(tk)[None, :] <= np.arange(tq)[:, None] + (tk - tq)
+        s = np.where(allowed, s, -np.inf)
+    s = s - np.max(s, axis=-1, keepdims=True)
+    w = np.exp(s)
+    return (w / np.sum(w, axis=-1, keepdims=True)) @ v
+
+
+MUTANTS = {"no_max_shift": wrong, "mask_off_by_one": mutant_mask_off_by_one, "square_causal_mask": mutant_square_mask,
+           "softmax_wrong_axis": mutant_softmax_wrong_axis, "no_sqrt_d_scale": mutant_no_scale}

@@ -78,3 +78,62 @@ def wrong(log_probs, start, steps, beam_width):
         scores = cand[top]
     best = int(np.argmax(scores))
     return seqs[best, 1:], np.log(scores[best])
+
+
+def mutant_greedy(log_probs, start, steps, beam_width):
+    seq, score, last = [], 0.0, start
+    for _ in range(steps):
+        j = int(np.argmax(log_probs[last]))
+        score += log_probs[last, j]
+        seq.append(j)
+        last = j
+    return np.array(seq), score
+
+
+def mutant_row_col_swapped(log_probs, start, steps, beam_width):
+    v = log_probs.shape[0]
+    seqs = np.array([[start]])
+    scores = np.zeros(1)
+    for _ in range(steps):
+        cand = (scores[:, None] + log_probs[:, seqs[:, -1]].T).ravel()
+        top = np.argsort(-cand, kind="stable")[:beam_width]
+        seqs = np.concatenate([seqs[top // v], (top % v)[:, None]], axis=1)
+        scores = cand[top]
+    best = int(np.argmax(scores))
+    return seqs[best, 1:], scores[best]
+
+
+def mutant_per_beam_topk(log_probs, start, steps, beam_width):
+    v = log_probs.shape[0]
+    seqs = np.array([[start]])
+    scores = np.zeros(1)
+    for _ in range(steps):
+        nxt = np.argsort(-log_probs[seqs[:, -1]], axis=1, kind="stable")[:, :1]
+        cand_scores = scores[:, None] + np.take_along_axis(log_probs[seqs[:, -1]], nxt, axis=1)
+        if len(seqs) < beam_width:
+            cand = (scores[:, None] + log_probs[seqs[:, -1]]).ravel()
+            top = np.argsort(-cand, kind="stable")[:beam_width]
+            seqs = np.concatenate([seqs[top // v], (top % v)[:, None]], axis=1)
+            scores = cand[top]
+        else:
+            seqs = np.concatenate([seqs, nxt], axis=1)
+            scores = cand_scores[:, 0]
+    best = int(np.argmax(scores))
+    return seqs[best, 1:], scores[best]
+
+
+def mutant_includes_start(log_probs, start, steps, beam_width):
+    v = log_probs.shape[0]
+    seqs = np.array([[start]])
+    scores = np.zeros(1)
+    for _ in range(steps):
+        cand = (scores[:, None] + log_probs[seqs[:, -1]]).ravel()
+        top = np.argsort(-cand, kind="stable")[:beam_width]
+        seqs = np.concatenate([seqs[top // v], (top % v)[:, None]], axis=1)
+        scores = cand[top]
+    best = int(np.argmax(scores))
+    return seqs[best, :-1], scores[best]
+
+
+MUTANTS = {"multiplied_probabilities": wrong, "greedy": mutant_greedy, "transposed_table": mutant_row_col_swapped,
+           "beam_stops_branching": mutant_per_beam_topk, "returns_start_token": mutant_includes_start}

@@ -94,3 +94,88 @@ def wrong(tokens, new_id):
     drop = np.zeros(len(t), dtype=bool)
     drop[match + 1] = True
     return out[~drop], np.array([a, b])
+
+
+def mutant_overlapping_merge(tokens, new_id):
+    t = np.asarray(tokens, dtype=np.int64)
+    if len(t) < 2:
+        return t.copy(), np.array([-1, -1])
+    lo = t.min()
+    base = int(t.max() - lo) + 1
+    keys = (t[:-1] - lo) * base + (t[1:] - lo)
+    best = int(np.argmax(np.bincount(keys)))
+    a, b = best // base + lo, best % base + lo
+    match = np.flatnonzero(keys == best)
+    out = t.copy()
+    out[match] = new_id
+    drop = np.zeros(len(t), dtype=bool)
+    drop[match + 1] = True
+    drop[match] = False
+    return out[~drop], np.array([a, b])
+
+
+def mutant_ties_largest_pair(tokens, new_id):
+    t = np.asarray(tokens, dtype=np.int64)
+    if len(t) < 2:
+        return t.copy(), np.array([-1, -1])
+    lo = t.min()
+    base = int(t.max() - lo) + 1
+    keys = (t[:-1] - lo) * base + (t[1:] - lo)
+    counts = np.bincount(keys)
+    best = len(counts) - 1 - int(np.argmax(counts[::-1]))
+    a, b = best // base + lo, best % base + lo
+    match = np.flatnonzero(keys == best)
+    if a == b and len(match):
+        new_run = np.concatenate([[True], np.diff(match) != 1])
+        run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(match)), 0))
+        match = match[(np.arange(len(match)) - run_start) % 2 == 0]
+    out = t.copy()
+    out[match] = new_id
+    drop = np.zeros(len(t), dtype=bool)
+    drop[match + 1] = True
+    return out[~drop], np.array([a, b])
+
+
+def mutant_short_input_pair(tokens, new_id):
+    t = np.asarray(tokens, dtype=np.int64)
+    if len(t) < 2:
+        return t.copy(), np.array([t[0], t[0]]) if len(t) else np.array([-1, -1])
+    lo = t.min()
+    base = int(t.max() - lo) + 1
+    keys = (t[:-1] - lo) * base + (t[1:] - lo)
+    best = int(np.argmax(np.bincount(keys)))
+    a, b = best // base + lo, best % base + lo
+    match = np.flatnonzero(keys == best)
+    if a == b and len(match):
+        new_run = np.concatenate([[True], np.diff(match) != 1])
+        run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(match)), 0))
+        match = match[(np.arange(len(match)) - run_start) % 2 == 0]
+    out = t.copy()
+    out[match] = new_id
+    drop = np.zeros(len(t), dtype=bool)
+    drop[match + 1] = True
+    return out[~drop], np.array([a, b])
+
+
+def mutant_every_other_globally(tokens, new_id):
+    t = np.asarray(tokens, dtype=np.int64)
+    if len(t) < 2:
+        return t.copy(), np.array([-1, -1])
+    lo = t.min()
+    base = int(t.max() - lo) + 1
+    keys = (t[:-1] - lo) * base + (t[1:] - lo)
+    best = int(np.argmax(np.bincount(keys)))
+    a, b = best // base + lo, best % base + lo
+    match = np.flatnonzero(keys == best)
+    if a == b and len(match):
+        match = match[::2]
+    out = t.copy()
+    out[match] = new_id
+    drop = np.zeros(len(t), dtype=bool)
+    drop[match + 1] = True
+    return out[~drop], np.array([a, b])
+
+
+MUTANTS = {"overlaps_merged": wrong, "overlaps_kept_both": mutant_overlapping_merge,
+           "ties_to_largest_pair": mutant_ties_largest_pair, "single_token_pair": mutant_short_input_pair,
+           "runs_not_restarted": mutant_every_other_globally}

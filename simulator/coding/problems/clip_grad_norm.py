@@ -18,7 +18,7 @@ def clip_grad_norm(grads, max_norm):
     raise NotImplementedError
 '''
 OUTPUTS = ("total_norm", "clipped...")
-DTYPES = ("float",)
+DTYPES = ("float", "expected")  # the clipped arrays keep each input's dtype
 RTOL, ATOL = 1e-5, 1e-8
 CRITERIA = ("correctness", "numerical_care", "code_quality")
 EXAMPLES = [{"grads": [np.array([3.0, 0.0]), np.array([[0.0], [4.0]])], "max_norm": 1.0}]
@@ -49,3 +49,37 @@ def wrong(grads, max_norm):
     total = np.sqrt(sum(np.sum(g ** 2) for g in grads))
     scale = min(1.0, max_norm / (total + 1e-6))
     return total, [(g * scale).astype(g.dtype) for g in grads]
+
+
+def mutant_per_tensor_norm(grads, max_norm):
+    out, norms = [], []
+    for g in grads:
+        g64 = g.astype(np.float64)
+        n = float(np.sqrt(np.sum(g64 * g64)))
+        norms.append(n)
+        out.append((g * min(1.0, max_norm / (n + 1e-6))).astype(g.dtype))
+    return float(np.sqrt(np.sum(np.square(norms)))), out
+
+
+def mutant_in_place(grads, max_norm):
+    total = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))
+    scale = min(1.0, max_norm / (total + 1e-6))
+    for g in grads:
+        g *= scale
+    return total, [g.copy() for g in grads]
+
+
+def mutant_always_scales(grads, max_norm):
+    total = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))
+    scale = max_norm / (total + 1e-6)
+    return total, [(g * scale).astype(g.dtype) for g in grads]
+
+
+def mutant_float64_out(grads, max_norm):
+    total = float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads)))
+    scale = min(1.0, max_norm / (total + 1e-6))
+    return total, [g.astype(np.float64) * scale for g in grads]
+
+
+MUTANTS = {"float32_overflow": wrong, "per_tensor_clipping": mutant_per_tensor_norm, "modifies_input": mutant_in_place,
+           "always_rescales": mutant_always_scales, "float64_output": mutant_float64_out}

@@ -78,3 +78,59 @@ def wrong(x, w, b, stride=1, padding=0):
             patch = xp[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
             out[:, :, i, j] = np.einsum("nckl,fckl->nf", patch, wf) + b
     return out
+
+
+def mutant_stride_ignored_in_size(x, w, b, stride=1, padding=0):
+    n, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    oh = (h + 2 * padding - kh) // stride + 1
+    ow = (wd + 2 * padding - kw) // stride + 1
+    s = xp.strides
+    win = np.lib.stride_tricks.as_strided(xp, (n, c, oh, ow, kh, kw),
+                                          (s[0], s[1], s[3] * stride, s[2] * stride, s[2], s[3]))
+    return np.einsum("ncijkl,fckl->nfij", win, w, optimize=True) + b[None, :, None, None]
+
+
+def mutant_one_sided_padding(x, w, b, stride=1, padding=0):
+    n, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, 0), (padding, 0)))
+    oh = (h + 2 * padding - kh) // stride + 1
+    ow = (wd + 2 * padding - kw) // stride + 1
+    xp = np.pad(xp, ((0, 0), (0, 0), (0, max(0, (oh - 1) * stride + kh - xp.shape[2])),
+                     (0, max(0, (ow - 1) * stride + kw - xp.shape[3]))), constant_values=1.0)
+    s = xp.strides
+    win = np.lib.stride_tricks.as_strided(xp, (n, c, oh, ow, kh, kw),
+                                          (s[0], s[1], s[2] * stride, s[3] * stride, s[2], s[3]))
+    return np.einsum("ncijkl,fckl->nfij", win, w, optimize=True) + b[None, :, None, None]
+
+
+def mutant_bias_wrong_axis(x, w, b, stride=1, padding=0):
+    n, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    oh = (h + 2 * padding - kh) // stride + 1
+    ow = (wd + 2 * padding - kw) // stride + 1
+    s = xp.strides
+    win = np.lib.stride_tricks.as_strided(xp, (n, c, oh, ow, kh, kw),
+                                          (s[0], s[1], s[2] * stride, s[3] * stride, s[2], s[3]))
+    out = np.einsum("ncijkl,fckl->nfij", win, w, optimize=True)
+    return out + b.sum() / len(b)
+
+
+def mutant_kernel_transposed(x, w, b, stride=1, padding=0):
+    n, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    oh = (h + 2 * padding - kh) // stride + 1
+    ow = (wd + 2 * padding - kw) // stride + 1
+    s = xp.strides
+    win = np.lib.stride_tricks.as_strided(xp, (n, c, oh, ow, kh, kw),
+                                          (s[0], s[1], s[2] * stride, s[3] * stride, s[2], s[3]))
+    return np.einsum("ncijkl,fclk->nfij", win, w, optimize=True) + b[None, :, None, None]
+
+
+MUTANTS = {"kernel_flipped": wrong, "strides_swapped": mutant_stride_ignored_in_size,
+           "one_sided_padding": mutant_one_sided_padding, "bias_averaged": mutant_bias_wrong_axis,
+           "kernel_transposed": mutant_kernel_transposed}

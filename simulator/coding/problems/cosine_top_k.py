@@ -65,3 +65,40 @@ def wrong(queries, keys, k):
     sim = (queries @ keys.T) / (np.linalg.norm(queries, axis=1)[:, None] * np.linalg.norm(keys, axis=1)[None, :])
     idx = np.argsort(-sim, axis=1, kind="stable")[:, :k]
     return idx, np.take_along_axis(sim, idx, axis=1)
+
+
+def mutant_ties_higher_index(queries, keys, k):
+    qn = np.linalg.norm(queries, axis=1)[:, None]
+    kn = np.linalg.norm(keys, axis=1)[None, :]
+    sim = (queries @ keys.T) / np.maximum(qn * kn, 1e-12)
+    idx = np.argsort(sim, axis=1, kind="stable")[:, ::-1][:, :k]
+    return idx, np.take_along_axis(sim, idx, axis=1)
+
+
+def mutant_dot_not_cosine(queries, keys, k):
+    sim = queries @ keys.T
+    qn = np.linalg.norm(queries, axis=1)[:, None]
+    kn = np.linalg.norm(keys, axis=1)[None, :]
+    idx = np.argsort(-sim, axis=1, kind="stable")[:, :k]
+    return idx, np.take_along_axis(sim / np.maximum(qn * kn, 1e-12), idx, axis=1)
+
+
+def mutant_keys_norm_wrong_axis(queries, keys, k):
+    qn = np.linalg.norm(queries, axis=1)[:, None]
+    kn = np.linalg.norm(keys, axis=0).sum() / keys.shape[1]
+    sim = (queries @ keys.T) / np.maximum(qn * kn, 1e-12)
+    idx = np.argsort(-sim, axis=1, kind="stable")[:, :k]
+    return idx, np.take_along_axis(sim, idx, axis=1)
+
+
+def mutant_unsorted_argpartition(queries, keys, k):
+    qn = np.linalg.norm(queries, axis=1)[:, None]
+    kn = np.linalg.norm(keys, axis=1)[None, :]
+    sim = (queries @ keys.T) / np.maximum(qn * kn, 1e-12)
+    idx = np.argpartition(-sim, k - 1, axis=1)[:, :k]
+    idx = np.sort(idx, axis=1)
+    return idx, np.take_along_axis(sim, idx, axis=1)
+
+
+MUTANTS = {"zero_norm_nan": wrong, "ties_to_higher_index": mutant_ties_higher_index, "ranks_by_dot_product": mutant_dot_not_cosine,
+           "key_norm_wrong_axis": mutant_keys_norm_wrong_axis, "top_k_unsorted": mutant_unsorted_argpartition}

@@ -53,3 +53,31 @@ def naive(logits, targets):
 def wrong(logits, targets):
     p = np.exp(logits) / np.sum(np.exp(logits), axis=1, keepdims=True)
     return -np.mean(np.log(p[np.arange(len(targets)), targets]))
+
+
+def mutant_sum_not_mean(logits, targets):
+    m = np.max(logits, axis=1, keepdims=True)
+    lse = (m + np.log(np.sum(np.exp(logits - m), axis=1, keepdims=True)))[:, 0]
+    return np.sum(lse - logits[np.arange(len(targets)), targets])
+
+
+def mutant_wrong_gather(logits, targets):
+    m = np.max(logits, axis=1, keepdims=True)
+    lse = (m + np.log(np.sum(np.exp(logits - m), axis=1, keepdims=True)))[:, 0]
+    return np.mean(lse - logits[:, targets].mean(axis=0))
+
+
+def mutant_in_place(logits, targets):
+    logits -= np.max(logits, axis=1, keepdims=True)
+    lse = np.log(np.sum(np.exp(logits), axis=1))
+    return np.mean(lse - logits[np.arange(len(targets)), targets])
+
+
+def mutant_lse_axis0(logits, targets):
+    m = np.max(logits)
+    lse = m + np.log(np.sum(np.exp(logits - m), axis=0))
+    return np.mean(lse[targets] - logits[np.arange(len(targets)), targets])
+
+
+MUTANTS = {"unstable": wrong, "sum_not_mean": mutant_sum_not_mean, "wrong_gather": mutant_wrong_gather,
+           "modifies_input": mutant_in_place, "logsumexp_wrong_axis": mutant_lse_axis0}

@@ -40,3 +40,25 @@ def reference(x, mask, p, grad_out):
 
 def wrong(x, mask, p, grad_out):
     return x * mask / (1.0 - p), grad_out * mask
+
+
+def mutant_scale_by_p(x, mask, p, grad_out):
+    return x * mask * (1.0 - p), grad_out * mask * (1.0 - p)
+
+
+def mutant_grad_unmasked(x, mask, p, grad_out):
+    return x * mask / (1.0 - p), grad_out / (1.0 - p)
+
+
+def mutant_in_place(x, mask, p, grad_out):
+    x *= mask / (1.0 - p)
+    grad_out *= mask / (1.0 - p)
+    return x.copy(), grad_out.copy()
+
+
+def mutant_inverted_mask(x, mask, p, grad_out):
+    return x * ~mask / (1.0 - p), grad_out * ~mask / (1.0 - p)
+
+
+MUTANTS = {"grad_not_scaled": wrong, "scale_by_keep": mutant_scale_by_p, "grad_unmasked": mutant_grad_unmasked,
+           "modifies_input": mutant_in_place, "mask_inverted": mutant_inverted_mask}

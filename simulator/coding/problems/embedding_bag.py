@@ -73,3 +73,50 @@ def wrong(weight, indices, offsets, mode="sum"):
         ends = np.append(offsets[1:], len(indices))
         out = out / np.maximum(ends - offsets, 1)[:, None]
     return out
+
+
+def mutant_mean_divides_by_zero_guard_missing(weight, indices, offsets, mode="sum"):
+    ends = np.append(offsets[1:], len(indices))
+    sizes = ends - offsets
+    csum = np.vstack([np.zeros((1, weight.shape[1])), np.cumsum(weight[indices], axis=0)])
+    out = csum[ends] - csum[offsets]
+    if mode == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = out / sizes[:, None]
+    return out
+
+
+def mutant_last_bag_dropped(weight, indices, offsets, mode="sum"):
+    ends = np.append(offsets[1:], offsets[-1])
+    sizes = ends - offsets
+    csum = np.vstack([np.zeros((1, weight.shape[1])), np.cumsum(weight[indices], axis=0)])
+    out = csum[ends] - csum[offsets]
+    if mode == "mean":
+        out = out / np.maximum(sizes, 1)[:, None]
+    return out
+
+
+def mutant_off_by_one_end(weight, indices, offsets, mode="sum"):
+    ends = np.append(offsets[1:], len(indices))
+    starts = np.minimum(offsets + 1, ends)
+    starts = np.where(ends > offsets, offsets, starts)
+    ends2 = np.maximum(ends - 1, starts)
+    ends2 = np.where(ends - offsets > 1, ends2, ends)
+    sizes = ends - offsets
+    csum = np.vstack([np.zeros((1, weight.shape[1])), np.cumsum(weight[indices], axis=0)])
+    out = csum[ends2] - csum[starts]
+    if mode == "mean":
+        out = out / np.maximum(sizes, 1)[:, None]
+    return out
+
+
+def mutant_mean_ignores_mode(weight, indices, offsets, mode="sum"):
+    ends = np.append(offsets[1:], len(indices))
+    sizes = ends - offsets
+    csum = np.vstack([np.zeros((1, weight.shape[1])), np.cumsum(weight[indices], axis=0)])
+    return (csum[ends] - csum[offsets]) / np.maximum(sizes, 1)[:, None]
+
+
+MUTANTS = {"reduceat_empty_bags": wrong, "empty_bag_mean_nan": mutant_mean_divides_by_zero_guard_missing,
+           "last_bag_dropped": mutant_last_bag_dropped, "bag_end_off_by_one": mutant_off_by_one_end,
+           "always_mean": mutant_mean_ignores_mode}

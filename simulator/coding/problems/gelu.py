@@ -47,3 +47,26 @@ def naive(x):
 
 def wrong(x):
     return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x ** 2)))
+
+
+def mutant_erf_free_sigmoid(x):
+    return x / (1.0 + np.exp(-1.702 * x))
+
+
+def mutant_wrong_constant(x):
+    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 * np.pi) * (x + 0.044715 * x ** 3)))
+
+
+def mutant_in_place(x):
+    y = 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x ** 3)))
+    x[...] = y
+    return y
+
+
+def mutant_float32(x):
+    x = x.astype(np.float32)
+    return 0.5 * x * (1.0 + np.tanh(np.float32(np.sqrt(2.0 / np.pi)) * (x + np.float32(0.044715) * x ** 3)))
+
+
+MUTANTS = {"x_squared": wrong, "sigmoid_approximation": mutant_erf_free_sigmoid, "sqrt_2pi": mutant_wrong_constant,
+           "modifies_input": mutant_in_place, "float32_compute": mutant_float32}

@@ -71,3 +71,52 @@ def wrong(x, kh, kw, stride=1, padding=0):
     win = np.lib.stride_tricks.as_strided(xp, (n, kh, kw, c, oh, ow),
                                           (s[0], s[2], s[3], s[1], s[2] * stride, s[3] * stride))
     return win.reshape(n, c * kh * kw, oh * ow).copy()
+
+
+def mutant_columns_transposed(x, kh, kw, stride=1, padding=0):
+    n, c, h, w = x.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    oh = (h + 2 * padding - kh) // stride + 1
+    ow = (w + 2 * padding - kw) // stride + 1
+    s = xp.strides
+    win = np.lib.stride_tricks.as_strided(xp, (n, c, kh, kw, ow, oh),
+                                          (s[0], s[1], s[2], s[3], s[3] * stride, s[2] * stride))
+    return win.reshape(n, c * kh * kw, oh * ow).copy()
+
+
+def mutant_kernel_rows_cols_swapped(x, kh, kw, stride=1, padding=0):
+    n, c, h, w = x.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    oh = (h + 2 * padding - kh) // stride + 1
+    ow = (w + 2 * padding - kw) // stride + 1
+    s = xp.strides
+    win = np.lib.stride_tricks.as_strided(xp, (n, c, kw, kh, oh, ow),
+                                          (s[0], s[1], s[3], s[2], s[2] * stride, s[3] * stride))
+    return win.reshape(n, c * kh * kw, oh * ow).copy()
+
+
+def mutant_output_size_without_padding(x, kh, kw, stride=1, padding=0):
+    n, c, h, w = x.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    oh = (h + padding - kh) // stride + 1
+    ow = (w + padding - kw) // stride + 1
+    s = xp.strides
+    win = np.lib.stride_tricks.as_strided(xp, (n, c, kh, kw, oh, ow),
+                                          (s[0], s[1], s[2], s[3], s[2] * stride, s[3] * stride))
+    return win.reshape(n, c * kh * kw, oh * ow).copy()
+
+
+def mutant_float32(x, kh, kw, stride=1, padding=0):
+    n, c, h, w = x.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding))).astype(np.float32)
+    oh = (h + 2 * padding - kh) // stride + 1
+    ow = (w + 2 * padding - kw) // stride + 1
+    s = xp.strides
+    win = np.lib.stride_tricks.as_strided(xp, (n, c, kh, kw, oh, ow),
+                                          (s[0], s[1], s[2], s[3], s[2] * stride, s[3] * stride))
+    return win.reshape(n, c * kh * kw, oh * ow).copy()
+
+
+MUTANTS = {"channel_last_rows": wrong, "positions_transposed": mutant_columns_transposed,
+           "kernel_rows_cols_swapped": mutant_kernel_rows_cols_swapped,
+           "size_ignores_one_pad": mutant_output_size_without_padding, "float32_copy": mutant_float32}

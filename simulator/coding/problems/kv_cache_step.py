@@ -60,3 +60,61 @@ def wrong(x_t, k_cache, v_cache, wq, wk, wv, wo, n_heads):
     w = np.exp(s)
     o = (w / w.sum(axis=-1, keepdims=True)) @ v_all
     return o.reshape(b, d) @ wo, k_all[:, :, :-1], v_all
+
+
+def mutant_new_token_not_attended(x_t, k_cache, v_cache, wq, wk, wv, wo, n_heads):
+    b, d = x_t.shape
+    dh = d // n_heads
+    q, k, v = (m.reshape(b, n_heads, 1, dh) for m in (x_t @ wq, x_t @ wk, x_t @ wv))
+    k_all = np.concatenate([k_cache, k], axis=2)
+    v_all = np.concatenate([v_cache, v], axis=2)
+    ks, vs = (k_cache, v_cache) if k_cache.shape[2] else (k_all, v_all)
+    s = q @ np.swapaxes(ks, 2, 3) / np.sqrt(dh)
+    s = s - s.max(axis=-1, keepdims=True)
+    w = np.exp(s)
+    o = (w / w.sum(axis=-1, keepdims=True)) @ vs
+    return o.reshape(b, d) @ wo, k_all, v_all
+
+
+def mutant_heads_interleaved(x_t, k_cache, v_cache, wq, wk, wv, wo, n_heads):
+    b, d = x_t.shape
+    dh = d // n_heads
+    q, k, v = (m.reshape(b, dh, n_heads).transpose(0, 2, 1)[:, :, None, :] for m in (x_t @ wq, x_t @ wk, x_t @ wv))
+    k_all = np.concatenate([k_cache, k], axis=2)
+    v_all = np.concatenate([v_cache, v], axis=2)
+    s = q @ np.swapaxes(k_all, 2, 3) / np.sqrt(dh)
+    s = s - s.max(axis=-1, keepdims=True)
+    w = np.exp(s)
+    o = (w / w.sum(axis=-1, keepdims=True)) @ v_all
+    return o.reshape(b, d) @ wo, k_all, v_all
+
+
+def mutant_prepend(x_t, k_cache, v_cache, wq, wk, wv, wo, n_heads):
+    b, d = x_t.shape
+    dh = d // n_heads
+    q, k, v = (m.reshape(b, n_heads, 1, dh) for m in (x_t @ wq, x_t @ wk, x_t @ wv))
+    k_all = np.concatenate([k, k_cache], axis=2)
+    v_all = np.concatenate([v, v_cache], axis=2)
+    s = q @ np.swapaxes(k_all, 2, 3) / np.sqrt(dh)
+    s = s - s.max(axis=-1, keepdims=True)
+    w = np.exp(s)
+    o = (w / w.sum(axis=-1, keepdims=True)) @ v_all
+    return o.reshape(b, d) @ wo, k_all, v_all
+
+
+def mutant_scale_by_d(x_t, k_cache, v_cache, wq, wk, wv, wo, n_heads):
+    b, d = x_t.shape
+    dh = d // n_heads
+    q, k, v = (m.reshape(b, n_heads, 1, dh) for m in (x_t @ wq, x_t @ wk, x_t @ wv))
+    k_all = np.concatenate([k_cache, k], axis=2)
+    v_all = np.concatenate([v_cache, v], axis=2)
+    s = q @ np.swapaxes(k_all, 2, 3) / np.sqrt(d)
+    s = s - s.max(axis=-1, keepdims=True)
+    w = np.exp(s)
+    o = (w / w.sum(axis=-1, keepdims=True)) @ v_all
+    return o.reshape(b, d) @ wo, k_all, v_all
+
+
+MUTANTS = {"unstable_and_cache_dropped": wrong, "new_token_not_attended": mutant_new_token_not_attended,
+           "heads_interleaved": mutant_heads_interleaved, "cache_prepended": mutant_prepend,
+           "scale_by_model_dim": mutant_scale_by_d}

@@ -62,3 +62,31 @@ def wrong(x, gamma, beta, eps=1e-5):
     mean = np.mean(x, axis=-1, keepdims=True)
     var = np.mean(x * x, axis=-1, keepdims=True) - mean * mean
     return (x - mean) / np.sqrt(np.maximum(var, 0) + eps) * gamma + beta
+
+
+def mutant_eps_outside_sqrt(x, gamma, beta, eps=1e-5):
+    mean = np.mean(x, axis=-1, keepdims=True)
+    c = x - mean
+    return c / (np.sqrt(np.mean(c * c, axis=-1, keepdims=True)) + eps) * gamma + beta
+
+
+def mutant_unbiased(x, gamma, beta, eps=1e-5):
+    mean = np.mean(x, axis=-1, keepdims=True)
+    var = np.var(x, axis=-1, keepdims=True, ddof=1)
+    return (x - mean) / np.sqrt(var + eps) * gamma + beta
+
+
+def mutant_in_place(x, gamma, beta, eps=1e-5):
+    x -= np.mean(x, axis=-1, keepdims=True)
+    x /= np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + eps)
+    return x * gamma + beta
+
+
+def mutant_axis0(x, gamma, beta, eps=1e-5):
+    mean = np.mean(x, axis=0, keepdims=True)
+    c = x - mean
+    return c / np.sqrt(np.mean(c * c, axis=0, keepdims=True) + eps) * gamma + beta
+
+
+MUTANTS = {"one_pass_variance": wrong, "eps_outside_sqrt": mutant_eps_outside_sqrt, "unbiased_variance": mutant_unbiased,
+           "modifies_input": mutant_in_place, "wrong_axis": mutant_axis0}

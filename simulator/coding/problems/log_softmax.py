@@ -54,3 +54,27 @@ def wrong(x):
     z = x - np.max(x, axis=-1, keepdims=True)
     e = np.exp(z)
     return np.log(e / np.sum(e, axis=-1, keepdims=True))
+
+
+def mutant_axis0(x):
+    z = x - np.max(x, axis=0, keepdims=True)
+    return z - np.log(np.sum(np.exp(z), axis=0, keepdims=True))
+
+
+def mutant_in_place(x):
+    x -= np.max(x, axis=-1, keepdims=True)
+    x -= np.log(np.sum(np.exp(x), axis=-1, keepdims=True))
+    return x.copy()
+
+
+def mutant_no_shift(x):
+    return x - np.log(np.sum(np.exp(x), axis=-1, keepdims=True))
+
+
+def mutant_forgot_max_back(x):
+    m = np.max(x, axis=-1, keepdims=True)
+    return x - np.log(np.sum(np.exp(x - m), axis=-1, keepdims=True))
+
+
+MUTANTS = {"log_of_softmax": wrong, "wrong_axis": mutant_axis0, "modifies_input": mutant_in_place,
+           "no_max_shift": mutant_no_shift, "max_not_added_back": mutant_forgot_max_back}

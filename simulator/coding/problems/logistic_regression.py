@@ -81,3 +81,61 @@ def wrong(X, y, lr, steps):
         w = w - lr * (X.T @ (p - y)) / n
         b = b - lr * np.mean(p - y)
     return w, b, losses
+
+
+def mutant_loss_after_step(X, y, lr, steps):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    losses = np.empty(steps)
+    for s in range(steps):
+        z = X @ w + b
+        g = 0.5 * (1.0 + np.tanh(0.5 * z)) - y
+        w = w - lr * (X.T @ g) / n
+        b = b - lr * np.mean(g)
+        z = X @ w + b
+        losses[s] = np.mean(np.logaddexp(0.0, z) - y * z)
+    return w, b, losses
+
+
+def mutant_grad_sum(X, y, lr, steps):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    losses = np.empty(steps)
+    for s in range(steps):
+        z = X @ w + b
+        losses[s] = np.mean(np.logaddexp(0.0, z) - y * z)
+        g = 0.5 * (1.0 + np.tanh(0.5 * z)) - y
+        w = w - lr * (X.T @ g)
+        b = b - lr * np.mean(g)
+    return w, b, losses
+
+
+def mutant_clipped_log(X, y, lr, steps):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    losses = np.empty(steps)
+    for s in range(steps):
+        z = X @ w + b
+        p = 0.5 * (1.0 + np.tanh(0.5 * z))
+        q = np.clip(p, 1e-12, 1 - 1e-12)
+        losses[s] = -np.mean(y * np.log(q) + (1 - y) * np.log(1 - q))
+        w = w - lr * (X.T @ (p - y)) / n
+        b = b - lr * np.mean(p - y)
+    return w, b, losses
+
+
+def mutant_grad_sign(X, y, lr, steps):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    losses = np.empty(steps)
+    for s in range(steps):
+        z = X @ w + b
+        losses[s] = np.mean(np.logaddexp(0.0, z) - y * z)
+        g = y - 0.5 * (1.0 + np.tanh(0.5 * z))
+        w = w - lr * (X.T @ g) / n
+        b = b - lr * np.mean(g)
+    return w, b, losses
+
+
+MUTANTS = {"loss_from_probabilities": wrong, "loss_after_step": mutant_loss_after_step, "gradient_not_averaged": mutant_grad_sum,
+           "clipped_log_loss": mutant_clipped_log, "gradient_sign": mutant_grad_sign}

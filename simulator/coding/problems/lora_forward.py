@@ -39,3 +39,23 @@ def reference(x, W, A, B, alpha):
 
 def wrong(x, W, A, B, alpha):
     return x @ W.T + alpha * ((x @ A.T) @ B.T)
+
+
+def mutant_forgets_base(x, W, A, B, alpha):
+    r = A.shape[0]
+    return (alpha / r) * ((x @ A.T) @ B.T)
+
+
+def mutant_scale_alpha_over_rank_sq(x, W, A, B, alpha):
+    r = A.shape[0]
+    return x @ W.T + (alpha / (r * r)) * ((x @ A.T) @ B.T)
+
+
+def mutant_in_place(x, W, A, B, alpha):
+    r = A.shape[0]
+    W += (alpha / r) * (B @ A)
+    return x @ W.T
+
+
+MUTANTS = {"no_rank_scaling": wrong, "forgets_base_weight": mutant_forgets_base,
+           "scale_alpha_over_r_squared": mutant_scale_alpha_over_rank_sq, "merges_into_w_in_place": mutant_in_place}

@@ -56,3 +56,43 @@ def wrong(x, y, w1, b1, w2, b2):
     dout = 2.0 * diff / diff.size
     dpre = dout @ w2.T
     return np.mean(diff ** 2), x.T @ dpre, dpre.sum(axis=0), h.T @ dout, dout.sum(axis=0)
+
+
+def mutant_mean_over_rows(x, y, w1, b1, w2, b2):
+    pre = x @ w1 + b1
+    h = np.maximum(pre, 0.0)
+    diff = h @ w2 + b2 - y
+    dout = 2.0 * diff / len(x)
+    dpre = (dout @ w2.T) * (pre > 0)
+    return np.mean(diff ** 2), x.T @ dpre, dpre.sum(axis=0), h.T @ dout, dout.sum(axis=0)
+
+
+def mutant_relu_grad_at_zero(x, y, w1, b1, w2, b2):
+    pre = x @ w1 + b1
+    h = np.maximum(pre, 0.0)
+    diff = h @ w2 + b2 - y
+    dout = 2.0 * diff / diff.size
+    dpre = (dout @ w2.T) * (pre >= 0)
+    return np.mean(diff ** 2), x.T @ dpre, dpre.sum(axis=0), h.T @ dout, dout.sum(axis=0)
+
+
+def mutant_bias_grad_wrong_axis(x, y, w1, b1, w2, b2):
+    pre = x @ w1 + b1
+    h = np.maximum(pre, 0.0)
+    diff = h @ w2 + b2 - y
+    dout = 2.0 * diff / diff.size
+    dpre = (dout @ w2.T) * (pre > 0)
+    return np.mean(diff ** 2), x.T @ dpre, dpre.mean(axis=0), h.T @ dout, dout.mean(axis=0)
+
+
+def mutant_pre_activation_in_dw2(x, y, w1, b1, w2, b2):
+    pre = x @ w1 + b1
+    h = np.maximum(pre, 0.0)
+    diff = h @ w2 + b2 - y
+    dout = 2.0 * diff / diff.size
+    dpre = (dout @ w2.T) * (pre > 0)
+    return np.mean(diff ** 2), x.T @ dpre, dpre.sum(axis=0), pre.T @ dout, dout.sum(axis=0)
+
+
+MUTANTS = {"no_relu_mask": wrong, "mean_over_rows_only": mutant_mean_over_rows,
+           "bias_grad_mean": mutant_bias_grad_wrong_axis, "pre_activation_in_dw2": mutant_pre_activation_in_dw2}

@@ -88,3 +88,67 @@ def wrong(x, wq, wk, wv, wo, n_heads):
     w = np.exp(s)
     o = (w / w.sum(axis=-1, keepdims=True)) @ v
     return o.transpose(0, 2, 1, 3).reshape(b, t, d) @ wo
+
+
+def mutant_heads_interleaved(x, wq, wk, wv, wo, n_heads):
+    b, t, d = x.shape
+    dh = d // n_heads
+
+    def heads(m):
+        return m.reshape(b, t, dh, n_heads).transpose(0, 3, 1, 2)
+    q, k, v = heads(x @ wq), heads(x @ wk), heads(x @ wv)
+    s = q @ k.transpose(0, 1, 3, 2) / np.sqrt(dh)
+    s = np.where(np.tril(np.ones((t, t), dtype=bool)), s, -np.inf)
+    s = s - s.max(axis=-1, keepdims=True)
+    w = np.exp(s)
+    o = (w / w.sum(axis=-1, keepdims=True)) @ v
+    return o.transpose(0, 2, 3, 1).reshape(b, t, d) @ wo
+
+
+def mutant_scale_by_d(x, wq, wk, wv, wo, n_heads):
+    b, t, d = x.shape
+    dh = d // n_heads
+
+    def heads(m):
+        return m.reshape(b, t, n_heads, dh).transpose(0, 2, 1, 3)
+    q, k, v = heads(x @ wq), heads(x @ wk), heads(x @ wv)
+    s = q @ k.transpose(0, 1, 3, 2) / np.sqrt(d)
+    s = np.where(np.tril(np.ones((t, t), dtype=bool)), s, -np.inf)
+    s = s - s.max(axis=-1, keepdims=True)
+    w = np.exp(s)
+    o = (w / w.sum(axis=-1, keepdims=True)) @ v
+    return o.transpose(0, 2, 1, 3).reshape(b, t, d) @ wo
+
+
+def mutant_mask_excludes_self(x, wq, wk, wv, wo, n_heads):
+    b, t, d = x.shape
+    dh = d // n_heads
+
+    def heads(m):
+        return m.reshape(b, t, n_heads, dh).transpose(0, 2, 1, 3)
+    q, k, v = heads(x @ wq), heads(x @ wk), heads(x @ wv)
+    s = q @ k.transpose(0, 1, 3, 2) / np.sqrt(dh)
+    allowed = np.tril(np.ones((t, t), dtype=bool), k=-1)
+    allowed[0, 0] = True
+    s = np.where(allowed, s, -np.inf)
+    s = s - s.max(axis=-1, keepdims=True)
+    w = np.exp(s)
+    o = (w / w.sum(axis=-1, keepdims=True)) @ v
+    return o.transpose(0, 2, 1, 3).reshape(b, t, d) @ wo
+
+
+def mutant_no_shift(x, wq, wk, wv, wo, n_heads):
+    b, t, d = x.shape
+    dh = d // n_heads
+
+    def heads(m):
+        return m.reshape(b, t, n_heads, dh).transpose(0, 2, 1, 3)
+    q, k, v = heads(x @ wq), heads(x @ wk), heads(x @ wv)
+    s = q @ k.transpose(0, 1, 3, 2) / np.sqrt(dh)
+    w = np.exp(s) * np.tril(np.ones((t, t)))
+    o = (w / w.sum(axis=-1, keepdims=True)) @ v
+    return o.transpose(0, 2, 1, 3).reshape(b, t, d) @ wo
+
+
+MUTANTS = {"no_causal_mask": wrong, "heads_interleaved": mutant_heads_interleaved, "scale_by_model_dim": mutant_scale_by_d,
+           "mask_excludes_self": mutant_mask_excludes_self, "no_max_shift": mutant_no_shift}

@@ -49,3 +49,27 @@ def naive(X, Y):
 
 def wrong(X, Y):
     return (X ** 2).sum(1)[:, None] + (Y ** 2).sum(1)[None, :] - 2 * X @ Y.T
+
+
+def mutant_float32_expansion(X, Y):
+    X, Y = X.astype(np.float32), Y.astype(np.float32)
+    d2 = (X ** 2).sum(1)[:, None] + (Y ** 2).sum(1)[None, :] - 2 * X @ Y.T
+    return np.sqrt(np.maximum(d2, 0.0))
+
+
+def mutant_squared(X, Y):
+    diff = X[:, None, :] - Y[None, :, :]
+    return np.einsum("ijk,ijk->ij", diff, diff)
+
+
+def mutant_transposed(X, Y):
+    diff = Y[:, None, :] - X[None, :, :]
+    return np.sqrt(np.einsum("ijk,ijk->ij", diff, diff)).reshape(len(X), len(Y))
+
+
+def mutant_norm_wrong_axis(X, Y):
+    return np.linalg.norm(X[:, None, :] - Y[None, :, :], axis=1)
+
+
+MUTANTS = {"squared_expansion": wrong, "float32_expansion": mutant_float32_expansion, "squared_distances": mutant_squared,
+           "transposed_reshaped": mutant_transposed, "norm_wrong_axis": mutant_norm_wrong_axis}

@@ -27,6 +27,7 @@ HIDDEN = [
     ("edge", {"shape": (4, 1), "dtype": "float32"}), ("standard", {"shape": (6, 32), "dtype": "float16"}),
     ("numerical", {"shape": (6, 32), "dtype": "float16", "scale": 600.0}),
     ("numerical", {"shape": (3, 64), "dtype": "float16", "scale": 2000.0}),
+    ("numerical", {"shape": (4, 16), "dtype": "float32", "scale": 1e-4}),
     ("large", {"shape": (2000, 256), "dtype": "float32"}),
 ]
 
@@ -45,3 +46,29 @@ def reference(x, weight, eps=1e-6):
 def wrong(x, weight, eps=1e-6):
     ms = np.mean(x * x, axis=-1, keepdims=True)
     return (x / np.sqrt(ms + np.asarray(eps, dtype=x.dtype)) * weight.astype(x.dtype)).astype(x.dtype)
+
+
+def mutant_eps_outside_sqrt(x, weight, eps=1e-6):
+    xf = x.astype(np.promote_types(x.dtype, np.float32))
+    return (xf / (np.sqrt(np.mean(xf * xf, axis=-1, keepdims=True)) + eps) * weight).astype(x.dtype)
+
+
+def mutant_float32_out(x, weight, eps=1e-6):
+    xf = x.astype(np.float32)
+    return xf / np.sqrt(np.mean(xf * xf, axis=-1, keepdims=True) + eps) * weight
+
+
+def mutant_in_place(x, weight, eps=1e-6):
+    xf = x.astype(np.promote_types(x.dtype, np.float32))
+    x *= 0
+    x += (xf / np.sqrt(np.mean(xf * xf, axis=-1, keepdims=True) + eps) * weight).astype(x.dtype)
+    return x.copy()
+
+
+def mutant_sum_not_mean(x, weight, eps=1e-6):
+    xf = x.astype(np.promote_types(x.dtype, np.float32))
+    return (xf / np.sqrt(np.sum(xf * xf, axis=-1, keepdims=True) + eps) * weight).astype(x.dtype)
+
+
+MUTANTS = {"float16_squares": wrong, "eps_outside_sqrt": mutant_eps_outside_sqrt, "float32_output": mutant_float32_out,
+           "modifies_input": mutant_in_place, "sum_not_mean": mutant_sum_not_mean}

@@ -69,3 +69,54 @@ def wrong(x, positions, base=10000.0):
     cos, sin = np.cos(theta), np.sin(theta)
     first, second = x[..., : d // 2], x[..., d // 2:]
     return np.concatenate([first * cos - second * sin, first * sin + second * cos], axis=-1)
+
+
+def mutant_freq_over_half(x, positions, base=10000.0):
+    d = x.shape[-1]
+    inv = base ** (-np.arange(0, d // 2) / d)
+    theta = positions[:, None].astype(np.float64) * inv[None, :]
+    cos, sin = np.cos(theta), np.sin(theta)
+    even, odd = x[..., 0::2], x[..., 1::2]
+    out = np.empty_like(x)
+    out[..., 0::2] = even * cos - odd * sin
+    out[..., 1::2] = even * sin + odd * cos
+    return out
+
+
+def mutant_rotation_sign(x, positions, base=10000.0):
+    d = x.shape[-1]
+    inv = base ** (-np.arange(0, d, 2) / d)
+    theta = positions[:, None].astype(np.float64) * inv[None, :]
+    cos, sin = np.cos(theta), np.sin(theta)
+    even, odd = x[..., 0::2], x[..., 1::2]
+    out = np.empty_like(x)
+    out[..., 0::2] = even * cos + odd * sin
+    out[..., 1::2] = -even * sin + odd * cos
+    return out
+
+
+def mutant_index_not_position(x, positions, base=10000.0):
+    d = x.shape[-1]
+    inv = base ** (-np.arange(0, d, 2) / d)
+    theta = np.arange(x.shape[-2])[:, None].astype(np.float64) * inv[None, :]
+    cos, sin = np.cos(theta), np.sin(theta)
+    even, odd = x[..., 0::2], x[..., 1::2]
+    out = np.empty_like(x)
+    out[..., 0::2] = even * cos - odd * sin
+    out[..., 1::2] = even * sin + odd * cos
+    return out
+
+
+def mutant_in_place(x, positions, base=10000.0):
+    d = x.shape[-1]
+    inv = base ** (-np.arange(0, d, 2) / d)
+    theta = positions[:, None].astype(np.float64) * inv[None, :]
+    cos, sin = np.cos(theta), np.sin(theta)
+    even, odd = x[..., 0::2].copy(), x[..., 1::2].copy()
+    x[..., 0::2] = even * cos - odd * sin
+    x[..., 1::2] = even * sin + odd * cos
+    return x.copy()
+
+
+MUTANTS = {"half_split_pairs": wrong, "frequency_exponent": mutant_freq_over_half, "rotation_sign": mutant_rotation_sign,
+           "index_not_position": mutant_index_not_position, "modifies_input": mutant_in_place}

@@ -27,11 +27,18 @@ EXAMPLES = [{"logits": np.array([[0.0, 0.0, 0.0, 0.0], [1.0, 3.0, 2.0, 0.0]]), "
             {"logits": np.array([[1.0, 3.0, 3.0, 0.0]]), "temperature": 0.0, "u": np.array([0.5])}]
 HIDDEN = [("standard", {"n": 20, "v": 10, "t": 1.0}), ("standard", {"n": 20, "v": 50, "t": 0.7}),
           ("edge", {"n": 5, "v": 1, "t": 1.0}), ("edge", {"n": 10, "v": 8, "t": 0.0}),
+          ("edge", {"n": 16, "v": 8, "t": 0.0, "ties": True}), ("edge", {"n": 16, "v": 8, "t": 1.0, "ties": True}),
           ("numerical", {"n": 20, "v": 30, "t": 1e-3}), ("numerical", {"n": 10, "v": 20, "t": 0.01, "scale": 50.0}),
           ("large", {"n": 500, "v": 1000, "t": 1.0})]
 
 
-def inputs(rng, n, v, t, scale=3.0):
+def inputs(rng, n, v, t, scale=3.0, ties=False):
+    if ties:  # tied logits; every other row uniform, with u on the grid k / v (cumulative sums exact there)
+        logits = rng.integers(0, 2, size=(n, v)).astype(np.float64)
+        logits[::2] = 0.0
+        u = rng.random(n)
+        u[::2] = rng.integers(0, v, size=len(u[::2])) / v
+        return {"logits": logits, "temperature": t, "u": u}
     return {"logits": rng.standard_normal((n, v)) * scale, "temperature": t, "u": rng.random(n)}
 
 
@@ -52,3 +59,47 @@ def wrong(logits, temperature, u):
     p = np.exp(logits / temperature)
     cdf = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
     return np.minimum((cdf <= u[:, None]).sum(axis=1), logits.shape[1] - 1)
+
+
+def mutant_cdf_ge(logits, temperature, u):
+    if temperature == 0:
+        return np.argmax(logits, axis=1)
+    z = logits / temperature
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    cdf = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
+    return np.minimum((cdf < u[:, None]).sum(axis=1), logits.shape[1] - 1)
+
+
+def mutant_greedy_last_tie(logits, temperature, u):
+    if temperature == 0:
+        v = logits.shape[1]
+        return v - 1 - np.argmax(logits[:, ::-1], axis=1)
+    z = logits / temperature
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    cdf = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
+    return np.minimum((cdf <= u[:, None]).sum(axis=1), logits.shape[1] - 1)
+
+
+def mutant_temperature_multiplies(logits, temperature, u):
+    if temperature == 0:
+        return np.argmax(logits, axis=1)
+    z = logits * temperature
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    cdf = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
+    return np.minimum((cdf <= u[:, None]).sum(axis=1), logits.shape[1] - 1)
+
+
+def mutant_sorted_order(logits, temperature, u):
+    if temperature == 0:
+        return np.argmax(logits, axis=1)
+    z = logits / temperature
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p = p / p.sum(axis=1, keepdims=True)
+    order = np.argsort(-p, axis=1, kind="stable")
+    cdf = np.cumsum(np.take_along_axis(p, order, axis=1), axis=1)
+    pos = np.minimum((cdf <= u[:, None]).sum(axis=1), logits.shape[1] - 1)
+    return order[np.arange(len(u)), pos]
+
+
+MUTANTS = {"no_max_shift": wrong, "cdf_compared_with_ge": mutant_cdf_ge, "greedy_ties_last": mutant_greedy_last_tie,
+           "temperature_multiplies": mutant_temperature_multiplies, "sorted_not_vocab_order": mutant_sorted_order}

@@ -63,3 +63,31 @@ def naive(x):
 def wrong(x):
     e = np.exp(x)
     return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def mutant_axis0(x):
+    z = x - np.max(x, axis=0, keepdims=True)
+    e = np.exp(z)
+    return e / np.sum(e, axis=0, keepdims=True)
+
+
+def mutant_in_place(x):
+    x -= np.max(x, axis=-1, keepdims=True)
+    np.exp(x, out=x)
+    x /= np.sum(x, axis=-1, keepdims=True)
+    return x.copy()
+
+
+def mutant_global_max(x):
+    e = np.exp(x - np.max(x))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def mutant_float32(x):
+    z = (x - np.max(x, axis=-1, keepdims=True)).astype(np.float32)
+    e = np.exp(z)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+MUTANTS = {"no_max_shift": wrong, "wrong_axis": mutant_axis0, "modifies_input": mutant_in_place,
+           "global_max_shift": mutant_global_max, "float32_compute": mutant_float32}
