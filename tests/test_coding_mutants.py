@@ -129,3 +129,29 @@ def test_verdict_rejects_escapes_stale_records_and_other_versions():
     stale = copy.deepcopy(record)
     stale["problems"]["softmax"]["mutants"].pop(first)
     assert not mut.verdict(stale)[0]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_statement_forbids_modifying_the_inputs(name):
+    """So that an in-place solution breaks a named requirement (capped below hire), not just a quality note."""
+    from simulator.coding.requirements import REQUIREMENTS
+
+    named = next(r for r in REQUIREMENTS if r.id == "inputs").named
+    assert named.search(coding.get(name).STATEMENT)
+
+
+@pytest.mark.sandbox
+def test_an_in_place_mutant_cannot_reach_hire():
+    require_bwrap()
+    from simulator.bank import default_bank
+    from simulator.coding.problem import submission
+    from simulator.coding.requirements import below_hire
+    from simulator.graders.code import CodeGrader
+
+    p = coding.get("layer_norm")
+    rubric = default_bank().rubric("ml_coding")
+    source = submission(p.mutants["modifies_input"], p.ENTRY)
+    grade = CodeGrader(seed=9).grade({"id": "q", "coding": {"problem": "layer_norm"}}, rubric, source,
+                                     track="research-engineer")
+    assert any(f["requirement"] == "inputs" for f in grade["details"]["requirements_failed"])
+    assert grade["score"] <= below_hire(rubric)

@@ -10,7 +10,8 @@ Implement attention(q, k, v, causal): q is (B, Tq, d), k is (B, Tk, d), v is (B,
 Return softmax(q @ k^T / sqrt(d)) @ v, shape (B, Tq, dv), softmax over the key axis. When causal is True,
 query i may attend only to keys j <= i + (Tk - Tq) (queries are the last Tq positions). It must stay exact
 when the scores are in the thousands. Use NumPy only. Optimise part: the naive baseline loops over
-batches and queries."""
+batches and queries.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

@@ -12,7 +12,8 @@ with score 0, for each of `steps` steps extend every sequence in the beam by eve
 log_probs[last, j]) and keep the beam_width highest-scoring extensions. Return (tokens, score): the best
 final sequence's generated tokens, int (steps,) (without start), and its total log-probability.
 Sequences can be long: probabilities multiplied over hundreds of steps underflow. Use NumPy only.
-Optimise part: the naive baseline loops over beams and tokens."""
+Optimise part: the naive baseline loops over beams and tokens.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

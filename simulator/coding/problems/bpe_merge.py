@@ -11,7 +11,8 @@ Implement bpe_merge(tokens, new_id): tokens is an int array (n,). Count every ad
 smallest (a, b) in lexicographic order. Replace its occurrences left to right, without overlap (in
 a, a, a merging (a, a) gives new_id, a), by new_id. Return (merged tokens (int), pair (2,) int).
 With fewer than 2 tokens return the tokens unchanged and pair (-1, -1). Use NumPy only.
-Optimise part: the naive baseline counts with a Python dict and merges with a Python loop."""
+Optimise part: the naive baseline counts with a Python dict and merges with a Python loop.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

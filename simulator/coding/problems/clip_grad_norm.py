@@ -9,7 +9,8 @@ STATEMENT = """\
 Implement clip_grad_norm(grads, max_norm): grads is a list of float arrays (float32 or float64, any shapes).
 total = sqrt(sum over all arrays of sum(g ** 2)); scale = min(1, max_norm / (total + 1e-6)).
 Return (total, clipped) where clipped is the list of g * scale, each in its input's dtype. The norm must
-be right even for float32 gradients around 1e20, whose squares overflow float32. Use NumPy only."""
+be right even for float32 gradients around 1e20, whose squares overflow float32. Use NumPy only.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

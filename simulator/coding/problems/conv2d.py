@@ -10,7 +10,8 @@ Implement conv2d(x, w, b, stride, padding) as deep-learning frameworks do (cross
 flip): x is (N, C, H, W), w is (F, C, KH, KW), b is (F,), all float64; zero-pad H and W by `padding` on
 each side; out[n, f, i, j] = b[f] + sum over c, di, dj of xpad[n, c, i*stride + di, j*stride + dj] *
 w[f, c, di, dj]. Output (N, F, OH, OW) with OH = (H + 2 padding - KH) // stride + 1 (same for OW).
-Use NumPy only. Optimise part: the naive baseline loops over n, f and output positions."""
+Use NumPy only. Optimise part: the naive baseline loops over n, f and output positions.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

@@ -9,7 +9,8 @@ STATEMENT = """\
 Implement cosine_top_k(queries, keys, k): queries is float64 (Q, D), keys is (K, D), 1 <= k <= K.
 similarity(q, x) = q.x / max(||q|| ||x||, 1e-12) (so a zero vector has similarity 0, never nan).
 Return (indices (Q, k) int, scores (Q, k) float): per query the k most similar keys, highest first, the lower
-index first on equal scores. Use NumPy only. Optimise part: the naive baseline loops over queries and keys."""
+index first on equal scores. Use NumPy only. Optimise part: the naive baseline loops over queries and keys.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

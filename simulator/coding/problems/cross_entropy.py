@@ -9,7 +9,8 @@ STATEMENT = """\
 Implement cross_entropy(logits, targets): logits is float64 (N, C), targets is int (N,) with values in [0, C).
 Return the mean over the N rows of -log softmax(logits)[i, targets[i]] as a float (a 0-d array or a Python
 float). It must be exact for logits in the thousands. Use NumPy only. Optimise part: the naive baseline
-loops over rows."""
+loops over rows.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

@@ -9,7 +9,8 @@ STATEMENT = """\
 Implement dropout(x, mask, p, grad_out) for inverted dropout with drop probability p (0 <= p < 1).
 mask is a boolean array like x (True = keep). Return (out, grad_in): out = x * mask / (1 - p), and
 grad_in, the gradient with respect to x given the upstream gradient grad_out (same shape as x).
-Use NumPy only."""
+Use NumPy only.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

@@ -10,7 +10,8 @@ Implement embedding_bag(weight, indices, offsets, mode): weight is float64 (V, D
 offsets is int (B,), non-decreasing, offsets[0] = 0. Bag b holds indices[offsets[b]:offsets[b+1]] (the last
 bag runs to M). Return (B, D): per bag the sum (mode "sum") or the mean (mode "mean") of its rows of
 weight; an empty bag gives a row of zeros in both modes. Use NumPy only. Optimise part: the naive
-baseline loops over bags and indices."""
+baseline loops over bags and indices.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

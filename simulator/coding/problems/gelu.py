@@ -8,7 +8,8 @@ ENTRY = "gelu"
 STATEMENT = """\
 Implement gelu(x) elementwise with the tanh approximation:
 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x**3))), for a float64 array of any shape.
-Use NumPy only. Optimise part: the naive baseline loops over every element with the math module."""
+Use NumPy only. Optimise part: the naive baseline loops over every element with the math module.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

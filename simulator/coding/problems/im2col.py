@@ -10,7 +10,8 @@ Implement im2col(x, kh, kw, stride, padding): x is float64 (N, C, H, W). Zero-pa
 then for every output position (i, j), i < OH = (H + 2 padding - kh) // stride + 1 (OW likewise), take the
 patch xpad[n, :, i*stride : i*stride+kh, j*stride : j*stride+kw]. Return cols of shape
 (N, C*kh*kw, OH*OW): row index c*kh*kw + di*kw + dj, column index i*OW + j. Use NumPy only.
-Optimise part: the naive baseline loops over output positions and patch entries."""
+Optimise part: the naive baseline loops over output positions and patch entries.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

@@ -10,7 +10,8 @@ Implement kmeans(X, init, iters): X is float64 (N, D), init is (K, D) initial ce
 Each iteration: assign every point to its nearest centroid by squared Euclidean distance (the lower index
 on ties), then move each centroid to the mean of its points; a centroid with no points stays where it is.
 Return (centroids (K, D), labels (N,) int) where labels are the assignments of the last iteration.
-Use NumPy only. Optimise part: the naive baseline loops over points and centroids."""
+Use NumPy only. Optimise part: the naive baseline loops over points and centroids.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

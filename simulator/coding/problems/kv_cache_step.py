@@ -11,7 +11,8 @@ x_t is (B, D); k_cache and v_cache are (B, H, T, dh) with H = n_heads, dh = D //
 wq, wk, wv, wo are (D, D). Project q = x_t @ wq, k = x_t @ wk, v = x_t @ wv, split each into H heads
 (head h = columns h*dh:(h+1)*dh), append k and v to the caches, attend from q to every cached position
 including the new one (scores / sqrt(dh), stable softmax), concatenate heads and multiply by wo.
-Return (out (B, D), new_k_cache (B, H, T+1, dh), new_v_cache (B, H, T+1, dh)). Use NumPy only."""
+Return (out (B, D), new_k_cache (B, H, T+1, dh), new_v_cache (B, H, T+1, dh)). Use NumPy only.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

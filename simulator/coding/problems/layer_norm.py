@@ -10,7 +10,8 @@ Implement layer_norm(x, gamma, beta, eps): x is float64 (..., d); gamma and beta
 Normalise each vector along the last axis to zero mean and unit (biased, divide by d) variance,
 y = (x - mean) / sqrt(var + eps) * gamma + beta, and return y with x's shape.
 It must be accurate when the features have a large common offset (e.g. 1e7 plus noise of size 1).
-Use NumPy only. Optimise part: the naive baseline loops over rows and features."""
+Use NumPy only. Optimise part: the naive baseline loops over rows and features.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

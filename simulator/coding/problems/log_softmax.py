@@ -8,7 +8,8 @@ ENTRY = "log_softmax"
 STATEMENT = """\
 Implement log_softmax(x): the logarithm of softmax over the last axis of a float64 array x (at least 1-D),
 same shape. Entries must stay finite and accurate when logits differ by thousands (log-probabilities
-like -3000 must come out as -3000, not -inf). Use NumPy only. Optimise part: the naive baseline loops over rows."""
+like -3000 must come out as -3000, not -inf). Use NumPy only. Optimise part: the naive baseline loops over rows.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

@@ -11,7 +11,8 @@ Start from w = zeros(D), b = 0. At each of `steps` steps: z = X @ w + b; record 
 cross-entropy loss of the current parameters (computed from z, so it stays finite for |z| in the hundreds);
 then take one gradient step: w -= lr * X^T (sigmoid(z) - y) / N, b -= lr * mean(sigmoid(z) - y).
 Return (w, b, losses) with losses of shape (steps,). Use NumPy only. Optimise part: the naive baseline
-loops over samples."""
+loops over samples.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

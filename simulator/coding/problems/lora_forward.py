@@ -8,7 +8,8 @@ ENTRY = "lora_forward"
 STATEMENT = """\
 Implement lora_forward(x, W, A, B, alpha): x is (N, d_in), W is (d_out, d_in), A is (r, d_in), B is (d_out, r),
 all float64. Return y = x @ W^T + (alpha / r) * (x @ A^T) @ B^T, shape (N, d_out). Keep the low-rank
-path low-rank: do not form the d_out x d_in update B @ A. Use NumPy only."""
+path low-rank: do not form the d_out x d_in update B @ A. Use NumPy only.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

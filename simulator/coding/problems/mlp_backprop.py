@@ -9,7 +9,8 @@ STATEMENT = """\
 Implement mlp_backprop(x, y, w1, b1, w2, b2): x is (N, D), y is (N, O), w1 (D, H), b1 (H,), w2 (H, O),
 b2 (O,), all float64. Forward: h = relu(x @ w1 + b1), out = h @ w2 + b2,
 loss = mean((out - y) ** 2) over all N * O entries. Backward by hand (relu's derivative at 0 is 0).
-Return (loss, dw1, db1, dw2, db2), the gradients shaped like their parameters. Use NumPy only."""
+Return (loss, dw1, db1, dw2, db2), the gradients shaped like their parameters. Use NumPy only.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

@@ -11,7 +11,8 @@ Compute q = x @ wq, k = x @ wk, v = x @ wv; split the last axis into n_heads hea
 (head h uses columns h*dh:(h+1)*dh); in each head apply causal scaled dot-product attention
 (position i attends to positions j <= i, scores divided by sqrt(dh), stable softmax); concatenate the heads
 in order and return concat @ wo, shape (B, T, D). Use NumPy only. Optimise part: the naive baseline loops
-over batches, heads and positions."""
+over batches, heads and positions.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

@@ -9,7 +9,8 @@ STATEMENT = """\
 Implement pairwise_distances(X, Y): X is float64 (N, D), Y is (M, D). Return the (N, M) matrix of
 Euclidean distances ||X[i] - Y[j]||. It must never return nan, including for identical points far from
 the origin (the expansion ||x||^2 + ||y||^2 - 2 x.y can go slightly negative there); an absolute error
-of 1e-3 is allowed. Use NumPy only. Optimise part: the naive baseline loops over both sets of points."""
+of 1e-3 is allowed. Use NumPy only. Optimise part: the naive baseline loops over both sets of points.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

@@ -11,7 +11,8 @@ Centre X (subtract the column means) and form C = Xc^T Xc / (N - 1). For i = 0 .
 repeat iters times: v = C v, v = v / ||v||; then lam = v^T C v and deflate C = C - lam v v^T.
 Flip each component's sign so that its largest-magnitude entry is positive. Return (components (k, D),
 eigenvalues (k,)). The data have a clear spectral gap, so any converged method gives the same answer.
-Use NumPy only. Optimise part: the naive baseline builds C with a loop over samples."""
+Use NumPy only. Optimise part: the naive baseline builds C with a loop over samples.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

@@ -8,7 +8,8 @@ ENTRY = "rms_norm"
 STATEMENT = """\
 Implement rms_norm(x, weight, eps): x is (..., d) in float16, float32 or float64; weight is (d,) float32.
 Return x / sqrt(mean(x**2 over the last axis) + eps) * weight in x's dtype (float16 in, float16 out).
-Compute in at least float32: in float16, x**2 overflows above about 256. Use NumPy only."""
+Compute in at least float32: in float16, x**2 overflows above about 256. Use NumPy only.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

@@ -10,7 +10,8 @@ Implement rotary_embedding(x, positions, base): x is float64 (..., T, d) with d 
 For each pair of features (2i, 2i+1), i = 0 .. d/2 - 1, at position p rotate by the angle
 theta = p * base ** (-2i / d): out[2i] = x[2i] cos(theta) - x[2i+1] sin(theta),
 out[2i+1] = x[2i] sin(theta) + x[2i+1] cos(theta). Return an array of x's shape. Use NumPy only.
-Optimise part: the naive baseline loops over positions and pairs."""
+Optimise part: the naive baseline loops over positions and pairs.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

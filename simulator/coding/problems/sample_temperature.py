@@ -10,7 +10,8 @@ Implement sample_temperature(logits, temperature, u): logits is float64 (N, V), 
 float64 (N,) with values in [0, 1). For each row, p = softmax(logits / temperature); return the smallest
 index i whose cumulative probability p[0] + ... + p[i] exceeds u (inverse-CDF sampling in index order).
 temperature == 0 means greedy: the index of the largest logit (the first one on ties). Return int (N,).
-It must work for tiny temperatures such as 1e-3. Use NumPy only."""
+It must work for tiny temperatures such as 1e-3. Use NumPy only.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

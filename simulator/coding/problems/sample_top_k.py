@@ -10,7 +10,8 @@ Implement sample_top_k(logits, k, temperature, u): logits is float64 (N, V), 1 <
 u is (N,) in [0, 1). Per row keep the k largest logits (on ties the lower index wins), set the others'
 probability to zero, take softmax(logits / temperature) over the kept ones (renormalised to sum to 1),
 and return the smallest index i (in vocabulary order) whose cumulative probability exceeds u.
-Return int (N,). It must work for tiny temperatures. Use NumPy only."""
+Return int (N,). It must work for tiny temperatures. Use NumPy only.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

@@ -10,7 +10,8 @@ Implement sample_top_p(logits, p, temperature, u): logits is float64 (N, V), 0 <
 u is (N,) in [0, 1). Per row compute probs = softmax(logits / temperature); sort tokens by probability,
 highest first (on ties the lower index first); keep the smallest prefix whose cumulative probability is
 >= p (always at least one token); renormalise the kept probabilities; return the smallest index i in
-vocabulary order whose cumulative (renormalised) probability exceeds u. Return int (N,). Use NumPy only."""
+vocabulary order whose cumulative (renormalised) probability exceeds u. Return int (N,). Use NumPy only.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 

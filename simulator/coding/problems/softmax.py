@@ -9,7 +9,8 @@ STATEMENT = """\
 Implement softmax(x) over the last axis of a float64 array x of any shape (at least 1-D).
 Return an array of the same shape whose entries along the last axis are positive and sum to 1.
 It must stay finite and exact for very large or very negative logits (e.g. 1e4 or -1e4).
-Use NumPy only. Optimise part: avoid Python loops; the naive baseline loops over rows."""
+Use NumPy only. Optimise part: avoid Python loops; the naive baseline loops over rows.
+Do not modify the inputs in place."""
 STARTER = '''import numpy as np
 
 
