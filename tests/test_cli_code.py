@@ -20,7 +20,7 @@ def runner():
     return CliRunner()
 
 
-@pytest.mark.parametrize("args", [["code"], ["code", "list"], ["code", "show"], ["code", "check"]])
+@pytest.mark.parametrize("args", [["code"], ["code", "list"], ["code", "show"], ["code", "check"], ["code", "mutants"]])
 def test_every_command_has_help(runner, args):
     res = runner.invoke(main, args + ["--help"])
     assert res.exit_code == 0 and "Usage:" in res.output and len(res.output) > 80
@@ -60,7 +60,8 @@ def test_check_optimise_prints_the_ratio(runner, tmp_path):
     sol = tmp_path / "sol.py"
     sol.write_text(coding.get("gelu").source_of("reference"))
     res = runner.invoke(main, ["code", "check", "gelu", str(sol), "--optimise"])
-    assert res.exit_code == 0 and "Speed: " in res.output and "vs target 5x" in res.output
+    target = coding.get("gelu").speed["target"]
+    assert res.exit_code == 0 and "Speed: " in res.output and f"vs target {target:g}x" in res.output
 
 
 @pytest.mark.sandbox
@@ -70,3 +71,24 @@ def test_check_visible_only(runner, tmp_path):
     sol.write_text("def softmax(x):\n    raise ValueError('not yet')\n")
     res = runner.invoke(main, ["code", "check", "softmax", str(sol), "--visible"])
     assert res.exit_code == 0 and res.output.count("ERROR") == 2 and "ValueError: not yet" in res.output
+
+
+def test_list_json_reports_framework_difficulty_and_mutants(runner):
+    res = runner.invoke(main, ["code", "list", "--json"])
+    assert res.exit_code == 0
+    rows = json.loads(res.output)
+    assert {r["name"] for r in rows} == set(coding.names())
+    for r in rows:
+        assert r["framework"] in ("numpy", "torch")
+        assert r["difficulty"] in ("easy", "medium", "hard")
+        assert r["mutants"] >= 3
+
+
+@pytest.mark.sandbox
+def test_code_mutants_runs_one_problem(runner):
+    require_bwrap()
+    res = runner.invoke(main, ["code", "mutants", "softmax", "--seeds", "1"])
+    assert res.exit_code == 0, res.output
+    assert "softmax: 5/5 mutants caught, reference passes" in res.output
+    bad = runner.invoke(main, ["code", "mutants", "softmax", "--write"])
+    assert bad.exit_code != 0 and "give no PROBLEMS" in bad.output

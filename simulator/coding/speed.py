@@ -4,7 +4,9 @@ The harness times the naive baseline and the candidate interleaved, on fresh
 inputs each repeat, each repeat calibrated to at least ~20 ms. The score is
 the ratio of the minimum per-call times (baseline / candidate: the speed-up);
 when the median of the per-repeat ratios disagrees with it by more than
-NOISE_FACTOR the result is marked too noisy (rerun).
+NOISE_FACTOR the result is marked too noisy and the judge reruns the speed part once. Still too noisy, it is
+reported with status "too_noisy" and no ratio (the measured ones kept in `noisy_ratios`), so that it never
+earns an efficiency level, let alone the top one.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ BUDGET_S = 6.0
 
 @dataclass
 class SpeedResult:
-    status: str  # ok, mismatch, error, timeout, memory_limit, not_run
+    status: str  # ok, too_noisy, mismatch, error, timeout, memory_limit, not_run
     target: float | None = None
     ratio: float | None = None  # speed-up over the naive baseline, ratio of minimums
     median_ratio: float | None = None
@@ -32,6 +34,8 @@ class SpeedResult:
     candidate_min_s: float | None = None
     calls_per_repeat: dict[str, int] = field(default_factory=dict)
     message: str = ""
+    reruns: int = 0  # speed parts rerun because the first was too noisy
+    noisy_ratios: list[float] = field(default_factory=list)  # status too_noisy: the ratios that disagreed
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -87,3 +91,13 @@ def analyse(raw: dict[str, Any] | None, target: float, rtol: float = 1e-6) -> Sp
     if noisy:
         res.message += f"; too noisy, rerun (paired median {median:.2f}x)"
     return res
+
+
+def noisy_result(*runs: SpeedResult) -> SpeedResult:
+    """Runs that were all too noisy: status "too_noisy", no ratio and no verdict on the target."""
+    last = runs[-1]
+    ratios = [round(r.ratio, 3) for r in runs if r.ratio is not None]
+    medians = ", ".join(f"{r.ratio:.2f}x (paired median {r.median_ratio:.2f}x)" for r in runs if r.ratio is not None)
+    return SpeedResult("too_noisy", last.target, None, None, True, None, last.repeats, message=(
+        f"the speed measurement was too noisy {len(runs)} times ({medians}); no speed-up is reported, rerun on a "
+        f"quieter machine"), noisy_ratios=ratios)

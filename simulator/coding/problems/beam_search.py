@@ -30,6 +30,7 @@ EXAMPLES = [{"log_probs": np.log(np.array([[0.1, 0.6, 0.3], [0.5, 0.1, 0.4], [0.
 HIDDEN = [("standard", {"v": 8, "steps": 5, "beam": 3}), ("standard", {"v": 20, "steps": 8, "beam": 4}),
           ("edge", {"v": 5, "steps": 1, "beam": 1}), ("edge", {"v": 4, "steps": 6, "beam": 16}),
           ("numerical", {"v": 30, "steps": 1200, "beam": 4}), ("large", {"v": 200, "steps": 50, "beam": 8})]
+# No per-beam row_loop baseline: the sort over beam_width * V candidates dominates, so a loop over beams is fine.
 SPEED = {"size": {"v": 200, "steps": 12, "beam": 8}, "target": 3.0}
 
 

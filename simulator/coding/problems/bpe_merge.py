@@ -180,3 +180,20 @@ def mutant_every_other_globally(tokens, new_id):
 MUTANTS = {"overlaps_merged": wrong, "overlaps_kept_both": mutant_overlapping_merge,
            "ties_to_largest_pair": mutant_ties_largest_pair, "single_token_pair": mutant_short_input_pair,
            "runs_not_restarted": mutant_every_other_globally}
+
+
+def row_loop(tokens, new_id):
+    t = np.asarray(tokens, dtype=np.int64)
+    if len(t) < 2:
+        return t.copy(), np.array([-1, -1])
+    pairs, counts = np.unique(np.stack([t[:-1], t[1:]], axis=1), axis=0, return_counts=True)
+    a, b = (int(v) for v in pairs[np.argmax(counts)])
+    out, i, n = [], 0, len(t)
+    while i < n:
+        if i + 1 < n and t[i] == a and t[i + 1] == b:
+            out.append(new_id)
+            i += 2
+        else:
+            out.append(int(t[i]))
+            i += 1
+    return np.array(out, dtype=np.int64), np.array([a, b])

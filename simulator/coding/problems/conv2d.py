@@ -30,7 +30,7 @@ HIDDEN = [("standard", {"n": 2, "c": 3, "h": 8, "w": 8, "f": 4, "k": 3, "stride"
           ("edge", {"n": 1, "c": 1, "h": 3, "w": 3, "f": 1, "k": 3, "stride": 1, "padding": 0}),
           ("edge", {"n": 2, "c": 2, "h": 5, "w": 6, "f": 2, "k": 1, "stride": 3, "padding": 2}),
           ("large", {"n": 8, "c": 16, "h": 32, "w": 32, "f": 32, "k": 3, "stride": 1, "padding": 1})]
-SPEED = {"size": {"n": 2, "c": 3, "h": 12, "w": 12, "f": 4, "k": 3, "stride": 1, "padding": 1}, "target": 10.0}
+SPEED = {"size": {"n": 2, "c": 3, "h": 24, "w": 24, "f": 4, "k": 3, "stride": 1, "padding": 1}, "target": 25.0}
 
 
 def inputs(rng, n, c, h, w, f, k, stride, padding):
@@ -135,3 +135,18 @@ def mutant_kernel_transposed(x, w, b, stride=1, padding=0):
 MUTANTS = {"kernel_flipped": wrong, "strides_swapped": mutant_stride_ignored_in_size,
            "one_sided_padding": mutant_one_sided_padding, "bias_averaged": mutant_bias_wrong_axis,
            "kernel_transposed": mutant_kernel_transposed}
+
+
+def row_loop(x, w, b, stride=1, padding=0):
+    n, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    oh = (h + 2 * padding - kh) // stride + 1
+    ow = (wd + 2 * padding - kw) // stride + 1
+    out = np.zeros((n, f, oh, ow))
+    wf = w.reshape(f, -1)
+    for i in range(oh):
+        for j in range(ow):
+            patch = xp[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw].reshape(n, -1)
+            out[:, :, i, j] = patch @ wf.T + b
+    return out

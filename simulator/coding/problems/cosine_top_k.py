@@ -26,7 +26,7 @@ EXAMPLES = [{"queries": np.array([[1.0, 0.0]]), "keys": np.array([[1.0, 1.0], [2
 HIDDEN = [("standard", {"q": 5, "n": 30, "d": 8, "k": 3}), ("standard", {"q": 12, "n": 100, "d": 16, "k": 10}),
           ("edge", {"q": 1, "n": 4, "d": 2, "k": 4}), ("numerical", {"q": 6, "n": 40, "d": 8, "k": 3, "zeros": 5}),
           ("large", {"q": 200, "n": 2000, "d": 64, "k": 10})]
-SPEED = {"size": {"q": 20, "n": 300, "d": 16, "k": 5}, "target": 10.0}
+SPEED = {"size": {"q": 2000, "n": 20, "d": 8, "k": 3}, "target": 15.0}
 
 
 def inputs(rng, q, n, d, k, zeros=0):
@@ -103,3 +103,14 @@ def mutant_unsorted_argpartition(queries, keys, k):
 
 MUTANTS = {"zero_norm_nan": wrong, "ties_to_higher_index": mutant_ties_higher_index, "ranks_by_dot_product": mutant_dot_not_cosine,
            "key_norm_wrong_axis": mutant_keys_norm_wrong_axis, "top_k_unsorted": mutant_unsorted_argpartition}
+
+
+def row_loop(queries, keys, k):
+    kn = np.linalg.norm(keys, axis=1)
+    idx = np.zeros((len(queries), k), dtype=np.int64)
+    scores = np.zeros((len(queries), k))
+    for a in range(len(queries)):
+        sim = keys @ queries[a] / np.maximum(np.linalg.norm(queries[a]) * kn, 1e-12)
+        idx[a] = np.argsort(-sim, kind="stable")[:k]
+        scores[a] = sim[idx[a]]
+    return idx, scores

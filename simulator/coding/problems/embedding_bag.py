@@ -121,3 +121,14 @@ def mutant_mean_ignores_mode(weight, indices, offsets, mode="sum"):
 MUTANTS = {"reduceat_empty_bags": wrong, "empty_bag_mean_nan": mutant_mean_divides_by_zero_guard_missing,
            "last_bag_dropped": mutant_last_bag_dropped, "bag_end_off_by_one": mutant_off_by_one_end,
            "always_mean": mutant_mean_ignores_mode}
+
+
+def row_loop(weight, indices, offsets, mode="sum"):
+    b = len(offsets)
+    ends = np.append(offsets[1:], len(indices))
+    out = np.zeros((b, weight.shape[1]))
+    for i in range(b):
+        rows = weight[indices[offsets[i]:ends[i]]]
+        if len(rows):
+            out[i] = rows.mean(axis=0) if mode == "mean" else rows.sum(axis=0)
+    return out

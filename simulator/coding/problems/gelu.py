@@ -24,7 +24,7 @@ CRITERIA = ("correctness", "efficiency", "code_quality")
 EXAMPLES = [{"x": np.array([-2.0, -0.5, 0.0, 0.5, 2.0])}]
 HIDDEN = [("standard", {"shape": (8, 10)}), ("standard", {"shape": (3, 4, 5)}), ("edge", {"shape": (1,)}),
           ("edge", {"shape": (0, 3)}), ("large", {"shape": (500, 500)})]
-SPEED = {"size": {"shape": (200, 200)}, "target": 5.0}
+SPEED = {"size": {"shape": (200, 200)}, "target": 6.0}
 
 
 def inputs(rng, shape):
@@ -71,3 +71,12 @@ def mutant_float32(x):
 
 MUTANTS = {"x_squared": wrong, "sigmoid_approximation": mutant_erf_free_sigmoid, "sqrt_2pi": mutant_wrong_constant,
            "modifies_input": mutant_in_place, "float32_compute": mutant_float32}
+
+
+def row_loop(x):
+    flat = x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+    out = np.empty_like(flat)
+    for i in range(flat.shape[0]):
+        r = flat[i]
+        out[i] = 0.5 * r * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (r + 0.044715 * r ** 3)))
+    return out.reshape(x.shape)

@@ -29,7 +29,7 @@ HIDDEN = [("standard", {"n": 60, "d": 2, "k": 3, "iters": 5}), ("standard", {"n"
           ("edge", {"n": 30, "d": 2, "k": 4, "iters": 3, "far": True}), ("edge", {"n": 5, "d": 3, "k": 1, "iters": 2}),
           ("edge", {"n": 40, "d": 2, "k": 4, "iters": 1, "grid": True}), ("edge", {"n": 60, "d": 3, "k": 5, "iters": 1, "grid": True}),
           ("large", {"n": 5000, "d": 16, "k": 32, "iters": 10})]
-SPEED = {"size": {"n": 300, "d": 4, "k": 5, "iters": 3}, "target": 10.0}
+SPEED = {"size": {"n": 1000, "d": 4, "k": 5, "iters": 3}, "target": 10.0}
 
 
 def inputs(rng, n, d, k, iters, far=False, grid=False):
@@ -148,3 +148,16 @@ def mutant_fancy_assign(X, init, iters):
 
 MUTANTS = {"empty_cluster_to_origin": wrong, "ties_to_higher_index": mutant_ties_last, "modifies_input": mutant_in_place,
            "one_fewer_update": mutant_labels_before_update, "buffered_fancy_add": mutant_fancy_assign}
+
+
+def row_loop(X, init, iters):
+    c = init.copy()
+    labels = np.zeros(len(X), dtype=np.int64)
+    for _ in range(iters):
+        for i in range(len(X)):
+            labels[i] = np.argmin(((c - X[i]) ** 2).sum(axis=1))
+        for j in range(len(c)):
+            members = X[labels == j]
+            if len(members):
+                c[j] = members.mean(axis=0)
+    return c, labels

@@ -140,3 +140,21 @@ def mutant_grad_sign(X, y, lr, steps):
 
 MUTANTS = {"loss_from_probabilities": wrong, "loss_after_step": mutant_loss_after_step, "gradient_not_averaged": mutant_grad_sum,
            "clipped_log_loss": mutant_clipped_log, "gradient_sign": mutant_grad_sign}
+
+
+def row_loop(X, y, lr, steps):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    losses = np.empty(steps)
+    for s in range(steps):
+        gw, gb, total = np.zeros(d), 0.0, 0.0
+        for i in range(n):
+            z = X[i] @ w + b
+            total += np.logaddexp(0.0, z) - y[i] * z
+            g = 0.5 * (1.0 + np.tanh(0.5 * z)) - y[i]
+            gw += g * X[i]
+            gb += g
+        losses[s] = total / n
+        w = w - lr * gw / n
+        b = b - lr * gb / n
+    return w, b, losses

@@ -170,3 +170,25 @@ def mutant_no_sign_fix(X, k, iters, v0):
 
 MUTANTS = {"not_centred": wrong, "no_deflation": mutant_no_deflation, "divides_by_n": mutant_biased_covariance,
            "centred_on_row_means": mutant_row_means, "sign_from_first_entry": mutant_no_sign_fix}
+
+
+def row_loop(X, k, iters, v0):
+    n, d = X.shape
+    xc = X - X.mean(axis=0)
+    C = np.zeros((d, d))
+    for i in range(n):
+        C += np.outer(xc[i], xc[i])
+    C /= n - 1
+    comps, lams = [], []
+    for i in range(k):
+        v = v0[i] / np.linalg.norm(v0[i])
+        for _ in range(iters):
+            v = C @ v
+            v = v / np.linalg.norm(v)
+        lam = v @ C @ v
+        C = C - lam * np.outer(v, v)
+        if v[np.argmax(np.abs(v))] < 0:
+            v = -v
+        comps.append(v)
+        lams.append(lam)
+    return np.array(comps), np.array(lams)
