@@ -8,6 +8,7 @@ import pytest
 
 from simulator import teams
 from simulator.bank import default_bank
+from simulator.peers.practice import held_back
 from simulator.teams import allocation, synthetic
 from tests.test_teams_support import user
 
@@ -31,11 +32,21 @@ def _strong_example(qid: str = "beh-model-rollback"):
     return q, default_bank().rubric_for(q), ex
 
 
+def _held_back_strong() -> str:
+    """A bundled behavioral question whose held-back example (its gold answer) is the strong one."""
+    bank = default_bank()
+    return next(qid for qid, q in sorted(bank.questions.items()) if q["round"] == "behavioral" and q.get("examples")
+                and [q["examples"][i]["quality"] for i in held_back(q)] == ["strong"])
+
+
 def test_gold_answers_carry_their_intended_levels(ws):
     s, t, admin, _, gold = ws
     rows = teams.add_gold_answers(s, t, admin, gold, question_ids=["beh-model-rollback"])
     q = default_bank().questions["beh-model-rollback"]
-    assert [(r.source, r.text, r.intended) for r in rows] == [("gold", e["answer"], e["levels"]) for e in q["examples"]]
+    kept = [e for i, e in enumerate(q["examples"]) if i in held_back(q)]  # only the example practice never shows
+    assert len(kept) == 1 < len(q["examples"])
+    assert [(r.source, r.text, r.intended) for r in rows] == [("gold", e["answer"], e["levels"]) for e in kept]
+    assert all(r.origin["held_back"] is True for r in rows)
     assert teams.add_gold_answers(s, t, admin, gold, rounds=["behavioral"]) and all(
         r.round == "behavioral" for r in teams.list_answers(s, t, admin, source="gold"))
 
@@ -89,11 +100,12 @@ def test_keyword_grader_sees_the_removed_key_points_missing(ws):
     from simulator.graders.base import grade_answer
 
     s, t, admin, _, gold = ws
-    rows = teams.add_gold_answers(s, t, admin, gold, question_ids=["beh-model-rollback"])
+    qid = _held_back_strong()
+    rows = teams.add_gold_answers(s, t, admin, gold, question_ids=[qid])
     strong = next(r for r in rows if r.origin["quality"] == "strong")
     made, skipped = teams.add_synthetic_answers(s, t, admin, gold, strong.id)
     assert made and not skipped
-    q, rubric, _ = _strong_example()
+    q, rubric, _ = _strong_example(qid)
 
     def covered(text):
         g = grade_answer("keyword", q, rubric, text)

@@ -2,9 +2,15 @@
 
 As in ORA2's learner training, a peer grades a few examples first and sees, criterion by criterion,
 where they differ from the intended level. Within one level counts as agreeing.
+
+Practice reveals intended levels, so it never shows the examples teams certify graders on: each
+question holds back its examples marked `"held_back": true`, or, when none is marked, the one whose
+answer text has the smallest SHA-256 (a choice that survives reordering the examples and copying the
+question under another id). `simulator.teams.answers.add_gold_answers` uses only held-back examples.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from simulator.bank import Bank
@@ -13,9 +19,19 @@ AGREE_WITHIN = 1
 PER_ROUND = 3
 
 
+def held_back(question: dict[str, Any]) -> set[int]:
+    """Indices of the question's examples reserved for certification (never shown in practice)."""
+    exs = question.get("examples", [])
+    marked = {i for i, ex in enumerate(exs) if ex.get("held_back") is True}
+    if marked or not exs:
+        return marked
+    return {min(range(len(exs)), key=lambda i: (hashlib.sha256(exs[i]["answer"].encode()).hexdigest(), i))}
+
+
 def examples(bank: Bank, rounds: list[tuple[str, str]], per_round: int = PER_ROUND) -> list[dict[str, Any]]:
     """Examples for (question id, rubric id) pairs: the question's own first, then other questions on
-    the same rubric, at most `per_round` each, never the same example twice. Numbered from 1."""
+    the same rubric, at most `per_round` each, never the same example twice, never a held-back one.
+    Numbered from 1."""
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, int]] = set()
     for qid, rid in rounds:
@@ -23,10 +39,11 @@ def examples(bank: Bank, rounds: list[tuple[str, str]], per_round: int = PER_ROU
         candidates += [q for _, q in sorted(bank.questions.items()) if q["rubric"] == rid and q["id"] != qid]
         taken = 0
         for q in candidates:
+            reserved = held_back(q)
             for index, ex in enumerate(q.get("examples", [])):
                 if taken >= per_round:
                     break
-                if (q["id"], index) in seen or not set(ex["levels"]) & {c["id"] for c in bank.rubric(rid)["criteria"]}:
+                if index in reserved or (q["id"], index) in seen or not set(ex["levels"]) & {c["id"] for c in bank.rubric(rid)["criteria"]}:
                     continue
                 seen.add((q["id"], index))
                 taken += 1

@@ -1,7 +1,9 @@
 """Calibration sets and the answers in them.
 
 Sources of answers:
-  gold       the graded examples of bank questions (bundled or the team's), with their intended levels
+  gold       the held-back graded example of each bank question (bundled or the team's), with its
+             intended levels: never shown in peer practice (`simulator.peers.practice.held_back`),
+             so a grader cannot have copied its levels
   shared     an answer from a candidate's loop, only with the candidate's consent (stored on the row)
   synthetic  a gold answer with chosen key points removed; intended levels by the rule in `synthetic`
   llm        written by the LLM when one is configured, its levels measured on the text
@@ -20,6 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from rubrics import rubric_hash
+from simulator.peers import practice
 from simulator.teams import library, synthetic
 from simulator.teams.errors import ConsentRequired, Forbidden, NotFound
 from simulator.teams.models import Assignment, CalibrationAnswer, CalibrationSet, TeamGrade
@@ -100,7 +103,12 @@ def _question(bank: Any, question_id: str) -> dict[str, Any]:
 def add_gold_answers(session: Session, team_id: int, actor: int, set_id: int, *,
                      question_ids: Iterable[str] | None = None, rounds: Iterable[str] | None = None,
                      now: datetime | None = None) -> list[CalibrationAnswer]:
-    """Every graded example of the chosen questions (default: all in the team's bank), with its levels."""
+    """The held-back graded examples of the chosen questions (default: all in the team's bank), with their levels.
+
+    Only examples that peer practice never shows (`practice.held_back`) become gold: practice reveals the
+    intended levels of the others, and certifying on those would certify whoever copied them. The origin
+    records `"held_back": true`; certification counts only such gold answers.
+    """
     require_admin(session, team_id, actor)
     set_row(session, team_id, set_id)
     bank = library.build_bank(session, team_id)
@@ -113,9 +121,13 @@ def add_gold_answers(session: Session, team_id: int, actor: int, set_id: int, *,
         if wanted is not None and q["round"] not in wanted:
             continue
         rubric = bank.rubric_for(q)
+        reserved = practice.held_back(q)
         for i, ex in enumerate(q.get("examples", [])):
+            if i not in reserved:
+                continue
             out.append(_new(session, team_id, set_id, q, rubric, source="gold", text=ex["answer"],
-                            intended=dict(ex["levels"]), origin={"example": i, "quality": ex["quality"]}, now=when))
+                            intended=dict(ex["levels"]),
+                            origin={"example": i, "quality": ex["quality"], "held_back": True}, now=when))
     session.flush()
     return out
 

@@ -26,15 +26,30 @@ from simulator.teams.workspace import is_admin, require_admin, require_member, u
 N_BOOT = 500
 
 
+def held_back(origin: dict[str, Any] | None) -> bool:
+    """Whether a gold answer was held back from practice (the only gold that certifies)."""
+    return bool(origin and origin.get("held_back") is True)
+
+
+def _gold(session: Session, team_id: int, *where: Any) -> list[CalibrationAnswer]:
+    rows = session.scalars(select(CalibrationAnswer).where(CalibrationAnswer.team_id == team_id,
+                                                           CalibrationAnswer.source == "gold", *where)
+                           .order_by(CalibrationAnswer.id))
+    return [a for a in rows if held_back(a.origin)]
+
+
 def gold_pairs(session: Session, team_id: int, grader_key: str) -> tuple[list[int], list[int], set[int]]:
-    """Intended and given levels over the gold (answer, criterion) pairs both rated, and the answers used."""
-    rows = session.execute(select(CalibrationAnswer.id, CalibrationAnswer.intended, TeamGrade.levels)
+    """Intended and given levels over the held-back gold (answer, criterion) pairs both rated, and the answers used."""
+    rows = session.execute(select(CalibrationAnswer.id, CalibrationAnswer.intended, CalibrationAnswer.origin,
+                                  TeamGrade.levels)
                            .join(TeamGrade, TeamGrade.answer_id == CalibrationAnswer.id)
                            .where(CalibrationAnswer.team_id == team_id, TeamGrade.team_id == team_id,
                                   CalibrationAnswer.source == "gold", TeamGrade.grader_key == grader_key)
                            .order_by(CalibrationAnswer.id)).all()
     intended, given, used = [], [], set()
-    for answer_id, want, got in rows:
+    for answer_id, want, origin, got in rows:
+        if not held_back(origin):
+            continue
         for cid, level in sorted((want or {}).items()):
             if level is not None and got.get(cid) is not None:
                 intended.append(int(level))
@@ -56,7 +71,8 @@ def compute(session: Session, team_id: int, grader_key: str, *, now: datetime | 
         reason = f"only {len(used)} gold answers graded (minimum {team.min_gold})"
     else:
         sign = ">=" if passed else "<"
-        reason = f"kappa {est.value:.3f} {sign} {team.kappa_threshold:.2f} over {len(used)} gold answers"
+        reason = (f"kappa {est.value:.3f} {sign} {team.kappa_threshold:.2f} over {len(used)} gold answers "
+                  "held back from practice")
     row = Certification(team_id=team_id, grader_key=grader_key, kappa=est.value,
                         ci_low=est.ci[0] if est.ci else None, ci_high=est.ci[1] if est.ci else None,
                         n_answers=len(used), n_pairs=len(intended), threshold=team.kappa_threshold,
@@ -87,9 +103,7 @@ def certify_machine(session: Session, team_id: int, actor: int, name: str = "key
                     now: datetime | None = None) -> Certification:
     """Run a machine grader on every gold answer of the team, then certify it like any grader (admin)."""
     require_admin(session, team_id, actor)
-    gold = list(session.scalars(select(CalibrationAnswer).where(CalibrationAnswer.team_id == team_id,
-                                                                CalibrationAnswer.source == "gold")
-                                .order_by(CalibrationAnswer.id)))
+    gold = _gold(session, team_id)
     run_machine(session, team_id, name, gold, now=now)
     return compute(session, team_id, machine_key(name), now=now)
 
@@ -120,10 +134,7 @@ def certifications(session: Session, team_id: int, actor: int) -> list[dict[str,
 
 
 def certification_queue(session: Session, team_id: int, actor: int) -> list[CalibrationAnswer]:
-    """Gold answers the actor has not graded yet (their path to certification)."""
+    """Held-back gold answers the actor has not graded yet (their path to certification)."""
     require_member(session, team_id, actor)
     done = select(TeamGrade.answer_id).where(TeamGrade.team_id == team_id, TeamGrade.grader_key == user_key(actor))
-    return list(session.scalars(select(CalibrationAnswer).where(CalibrationAnswer.team_id == team_id,
-                                                                CalibrationAnswer.source == "gold",
-                                                                CalibrationAnswer.id.not_in(done))
-                                .order_by(CalibrationAnswer.id)))
+    return _gold(session, team_id, CalibrationAnswer.id.not_in(done))

@@ -14,13 +14,17 @@ EXAMPLES = [
     {"quality": "strong", "answer": "Gradient accumulation sums micro-batch gradients; clear steps.", "levels": {"depth": 5, "clarity": 4}},
     {"quality": "weak", "answer": "You just make the batch smaller.", "levels": {"depth": 1, "clarity": 2}},
 ]
+# reserved for team certification: practice never shows it
+HELD_BACK = {"quality": "borderline", "answer": "Accumulate gradients, I think, then step.",
+             "levels": {"depth": 3, "clarity": 3}, "held_back": True}
 
 
 @pytest.fixture
 def bank(bank):
-    """The test bank, with gold examples on one behavioral and one math question."""
-    bank.questions["behavioral-q0"]["examples"] = [dict(e) for e in EXAMPLES]
-    bank.questions["math-fundamentals-q1"]["examples"] = [dict(EXAMPLES[0], answer="A math example answer.")]
+    """The test bank, with gold examples on one behavioral and one math question, each holding one back."""
+    bank.questions["behavioral-q0"]["examples"] = [dict(e) for e in EXAMPLES] + [dict(HELD_BACK)]
+    bank.questions["math-fundamentals-q1"]["examples"] = [dict(EXAMPLES[0], answer="A math example answer."),
+                                                          dict(HELD_BACK, answer="A held-back math answer.")]
     return bank
 
 

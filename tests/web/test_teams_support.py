@@ -53,9 +53,11 @@ def team_rubric(rid: str) -> dict[str, Any]:
 
 def team_question(qid: str, rid: str, **extra: Any) -> dict[str, Any]:
     q = question("behavioral", 0, id=qid, rubric=rid, examples=[
-        {"quality": "strong", "answer": STRONG, "levels": {"depth": 5, "clarity": 4}},
+        {"quality": "strong", "answer": STRONG, "levels": {"depth": 5, "clarity": 4}, "held_back": True},
         {"quality": "weak", "answer": "You make the batch smaller until it fits.",
-         "levels": {"depth": 1, "clarity": 2}},
+         "levels": {"depth": 1, "clarity": 2}, "held_back": True},
+        {"quality": "borderline", "answer": "Accumulate gradients over steps, roughly.",  # practice only
+         "levels": {"depth": 3, "clarity": 3}},
     ])
     q.update(extra)
     return q
