@@ -4,6 +4,16 @@ Passwords are hashed with werkzeug.security (scrypt by default). API tokens are
 long random strings shown once; only their SHA-256 is stored, so a leaked
 database does not leak working tokens. Failed logins are counted per username
 and client address over a sliding window measured by the injected clock.
+
+Usernames do not leak through sign-in: an unknown username (or an account
+without a password) is checked against a dummy hash made with the same method
+and cost as real passwords, so it takes as long as a wrong password, and the
+answer is the same "wrong username or password". Registration cannot hide that
+a name is taken (names are unique, and a person must be told to choose
+another), so that one bit is the unavoidable leak; what is avoidable is
+removed: the password is hashed before the name is looked up (same time
+either way), and refused registrations of taken names are rate-limited per
+client address like failed sign-ins, so names cannot be tested in bulk.
 """
 from __future__ import annotations
 
@@ -29,9 +39,12 @@ RESERVED = frozenset({"local", "admin", "root", "api"})
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # hashing a megabyte of "password" is a denial of service
 TOKEN_PREFIX = "mlt_"
-# A hash to compare against when the user does not exist, so that a missing
-# username costs the same time as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
+# Hashes to compare against when the user does not exist, one per hashing method (made on first use), so that a
+# missing username costs the same time as a wrong password hashed the same way.
+_DUMMY_HASHES: dict[str, str] = {}
+_DUMMY_LOCK = threading.Lock()
+# The key under which refused registrations are counted in LoginFailure ("-" cannot start a username).
+REGISTER_KEY = "-register"
 
 
 class AccountError(ValueError):
@@ -65,9 +78,17 @@ def hash_password(password: str, method: str = "scrypt") -> str:
     return generate_password_hash(password, method=method)
 
 
-def check_password(stored: str | None, password: str) -> bool:
+def dummy_hash(method: str = "scrypt") -> str:
+    with _DUMMY_LOCK:
+        if method not in _DUMMY_HASHES:
+            _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+        return _DUMMY_HASHES[method]
+
+
+def check_password(stored: str | None, password: str, method: str = "scrypt") -> bool:
+    """Whether `password` matches `stored`; without a stored hash, the same work against a dummy `method` hash."""
     if not stored or not password or len(password) > MAX_PASSWORD:
-        check_password_hash(_DUMMY_HASH, "x")
+        check_password_hash(dummy_hash(method), (password or "x")[:MAX_PASSWORD])
         return False
     return check_password_hash(stored, password)
 
@@ -103,12 +124,14 @@ class Accounts:
         clock: Clock | None = None,
         *,
         limit: LoginLimit = LoginLimit(),
+        register_limit: LoginLimit = LoginLimit(failures=10, window_s=15 * 60),
         password_method: str = "scrypt",
         token_cache_s: float = 0.0,
     ):
         self.sessions = sessions
         self.clock = clock or SystemClock()
         self.limit = limit
+        self.register_limit = register_limit
         self.password_method = password_method
         # Token hash -> (user id, monotonic expiry). A token replaced or revoked through this object is dropped
         # at once; another process sees it within `token_cache_s` (0: no cache, every call asks the database).
@@ -117,16 +140,33 @@ class Accounts:
         self._tokens_lock = threading.Lock()
         self._monotonic = time.monotonic
 
-    def register(self, username: str, password: str) -> int:
+    def register(self, username: str, password: str, ip: str = "") -> int:
+        """A new user's id; AccountError naming the field, or RateLimited after too many taken names from `ip`."""
         name = check_new_credentials(username, password)
+        ip = (ip or "unknown")[:64]
+        now = self.clock.now()
+        cutoff = now - timedelta(seconds=self.register_limit.window_s)
+        password_hash = hash_password(password, self.password_method)  # before the lookup: same time either way
         with unit_of_work(self.sessions) as s:
-            if s.scalar(select(User.id).where(User.username == name)) is not None:
-                raise AccountError("username", "That username is taken.")
-            user = User(username=name, password_hash=hash_password(password, self.password_method),
-                        created_at=self.clock.now())
-            s.add(user)
-            s.flush()
-            return user.id
+            self._check_limit(s, REGISTER_KEY, ip, cutoff, self.register_limit)
+            taken = s.scalar(select(User.id).where(User.username == name)) is not None
+            if taken:  # counted (and committed) before the refusal
+                s.execute(delete(LoginFailure).where(LoginFailure.username == REGISTER_KEY, LoginFailure.at <= cutoff))
+                s.add(LoginFailure(username=REGISTER_KEY, ip=ip, at=now))
+            else:
+                user = User(username=name, password_hash=password_hash, created_at=now)
+                s.add(user)
+                s.flush()
+                return user.id
+        raise AccountError("username", "That username is taken.")
+
+    @staticmethod
+    def _check_limit(s: Session, key: str, ip: str, cutoff, limit: LoginLimit) -> None:
+        recent = select(LoginFailure.at).where(LoginFailure.username == key, LoginFailure.ip == ip,
+                                               LoginFailure.at > cutoff)
+        if s.scalar(select(func.count()).select_from(recent.subquery())) >= limit.failures:
+            oldest = as_utc(s.scalar(select(func.min(recent.subquery().c.at))))
+            raise RateLimited(max(1.0, (oldest - cutoff).total_seconds()))
 
     def authenticate(self, username: str, password: str, ip: str) -> int | None:
         """The user's id, or None for a wrong username or password; RateLimited when locked out."""
@@ -135,18 +175,12 @@ class Accounts:
         now = self.clock.now()
         cutoff = now - timedelta(seconds=self.limit.window_s)
         with unit_of_work(self.sessions) as s:
-            recent = select(LoginFailure.at).where(
-                LoginFailure.username == name, LoginFailure.ip == ip, LoginFailure.at > cutoff)
-            count = s.scalar(select(func.count()).select_from(recent.subquery()))
-            if count >= self.limit.failures:
-                oldest = as_utc(s.scalar(select(func.min(recent.subquery().c.at))))
-                raise RateLimited(max(1.0, (oldest - cutoff).total_seconds()))
+            self._check_limit(s, name, ip, cutoff, self.limit)
             user = s.scalar(select(User).where(User.username == name))
-            if user is not None and check_password(user.password_hash, password):
+            # an unknown user costs the same hashing work as a known one (a dummy hash of the same method)
+            if check_password(user.password_hash if user else None, password, self.password_method) and user:
                 s.execute(delete(LoginFailure).where(LoginFailure.username == name, LoginFailure.ip == ip))
                 return user.id
-            if user is None:
-                check_password(None, password)
             s.execute(delete(LoginFailure).where(LoginFailure.at <= cutoff))
             s.add(LoginFailure(username=name, ip=ip, at=now))
             return None

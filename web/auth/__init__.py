@@ -20,16 +20,22 @@ def _multi_user_only() -> None:
 def register():
     _multi_user_only()
     form = RegisterForm()
+    status = 200
     if form.validate_on_submit():
         try:
-            uid = accounts().register(form.username.data, form.password.data)
+            uid = accounts().register(form.username.data, form.password.data, request.remote_addr or "")
         except AccountError as exc:
             getattr(form, exc.field).errors.append(exc.message)
+        except RateLimited as exc:  # too many taken names from this address: no testing names in bulk
+            form.form_errors.append(f"Too many refused registrations; {exc}.")
+            status = 429
         else:
             sign_in(uid)
             flash("Welcome! Your account is ready.", "ok")
             return redirect(url_for("loops.new"))
-    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+    if status == 200 and form.errors:
+        status = 400
+    return render_template("auth/register.html", form=form), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
