@@ -39,7 +39,7 @@ GRID = {
     "matching.FLIP_MIN": [0.8, 0.9],
     "matching.BIGRAM_SHARE": [0.0, 0.25],
 }
-SHIPPED = {"matching.COVERED": 0.75, "levels.PARTIAL_FROM": 0.45, "matching.FLIP_MIN": 0.9, "matching.BIGRAM_SHARE": 0.0}
+SHIPPED = {"matching.COVERED": 0.75, "levels.PARTIAL_FROM": 0.35, "matching.FLIP_MIN": 0.9, "matching.BIGRAM_SHARE": 0.0}
 
 
 @contextmanager

@@ -28,7 +28,7 @@ BIGRAM_SHARE = 0.0  # share of a phrase's coverage that needs its words in order
 PIVOT_MISSING = 0.5  # a phrasing without one of its pivot words (more/less, before/after, ...) keeps this share
 COVERED = 0.75  # a phrasing's coverage needed for its claim (or a misconception) to count as made
 FLIP_MIN = 0.9  # a phrasing read with an odd number of flipped words (negated, or an antonym) is its opposite; nearly every word must be there
-# COVERED, FLIP_MIN and levels.PARTIAL_FROM were chosen by leave-questions-out CV on the gold set (tools/tune_curated.py)
+# COVERED, FLIP_MIN, BIGRAM_SHARE and levels.PARTIAL_FROM: leave-questions-out CV on the gold set (tools/tune_curated.py)
 FLIP_MIN_WORDS = 3  # a two-word phrasing ("DPO is off-policy") flips on any sentence naming its subject and the antonym
 DISTINCT_MIN = 0.5  # share of a misconception's own words (those the claim lacks) that must be present
 
