@@ -52,3 +52,17 @@ def last_json(result) -> dict:
 def attack(body: str, entry: str = "softmax") -> str:
     """A candidate solution for `entry` whose function body is `body` (indented by the caller's text)."""
     return f"import numpy as np\n\n\ndef {entry}(x):\n" + "\n".join("    " + line for line in body.splitlines()) + "\n"
+
+
+def require_sandbox_torch():
+    """Torch problems need PyTorch for the sandbox interpreter (Debian's python3-torch; .ci/run installs it)."""
+    from simulator.sandbox import Limits, run
+
+    found = require_bwrap()
+    res = run({"main.py": "import torch\nprint(torch.__version__)\n"}, "main.py", limits=Limits(wall_s=60, cpu_s=30))
+    if res.status != "ok" or res.returncode != 0:
+        reason = res.stderr.decode("utf-8", "replace").strip()[-200:]
+        if os.environ.get("MOCKLOOP_REQUIRE_SYSTEM") == "1":
+            pytest.fail(f"PyTorch is required in the sandbox (MOCKLOOP_REQUIRE_SYSTEM=1) but unavailable: {reason}")
+        pytest.skip(f"PyTorch not installed for the sandbox interpreter: {reason}")
+    return found

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sandbox_support import require_bwrap  # noqa: E402
+from sandbox_support import require_bwrap, require_sandbox_torch  # noqa: E402
 
 from simulator import coding  # noqa: E402
 from simulator.coding import mutants as mut  # noqa: E402
@@ -37,6 +37,8 @@ def test_every_problem_ships_at_least_three_mutants(name):
 def test_mutants_are_self_contained_and_differ_from_the_reference_in_process(name):
     """As the sandbox runs them (numpy only, under private names); each differs somewhere on the hidden tests."""
     p = coding.get(name)
+    if p.framework == "torch":
+        pytest.skip("torch problems run their mutants in the sandbox only (the parent needs no torch)")
     fns = {mut.REFERENCE: p.module.reference, **mut.mutants_of(p)}
     ns: dict = {}
     exec(compile(mut.combined_source(p, fns), "solution.py", "exec"), ns)
@@ -76,6 +78,8 @@ def test_compare_expected_dtype_rule_and_variable_tail():
 def test_hidden_tests_catch_every_mutant_on_fresh_seeds(name):
     require_bwrap()
     p = coding.get(name)
+    if p.framework == "torch":
+        require_sandbox_torch()
     seeds = [secrets.randbits(63) for _ in range(3)]
     results = mut.run_problem(p, seeds)
     ref = results.pop(mut.REFERENCE)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from sandbox_support import require_bwrap  # noqa: E402
+from sandbox_support import require_bwrap, require_sandbox_torch  # noqa: E402
 
 from simulator import coding  # noqa: E402
 from simulator.coding.judge import flat_outputs, judge  # noqa: E402
@@ -74,6 +74,8 @@ def test_naive_baseline_agrees_with_reference(name):
 def test_reference_passes_and_wrong_variant_fails(name):
     require_bwrap()
     p = coding.get(name)
+    if p.framework == "torch":
+        require_sandbox_torch()
     good = judge(p, p.source_of("reference"), seed=20240601)
     assert [t.status for t in good.tests] == ["pass"] * len(good.tests), [(t.kind, t.message, t.traceback) for t in good.tests]
     bad = judge(p, p.source_of("wrong"), seed=20240601)

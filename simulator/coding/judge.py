@@ -29,6 +29,7 @@ from simulator.coding.speed import SpeedResult, analyse, noisy_result, spec
 HARNESS_FILES = ("harness.py", "wire.py", "worker.py")
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 STATUSES = ("pass", "wrong_answer", "error", "timeout", "memory_limit")
+TORCH_IMPORT_S = 15.0  # a torch problem's worker imports torch before the first test
 
 
 @dataclass
@@ -116,8 +117,10 @@ def build_job(problem: Problem, source: str, cases, *, mode: str, speed: dict | 
         a, params = wire.split_inputs(inputs)
         arrays.update({f"t{i}.{k}": v for k, v in a.items()})
         tests.append({"params": params, "timeout_s": timeout_s})
+    torch = problem.framework == "torch"
     job = {"entry": problem.ENTRY, "source": source, "tests": tests, "mode": mode, "speed": speed,
-           "total_timeout_s": timeout_s * 2 + 0.25 * len(tests)}
+           "framework": problem.framework, "load_timeout_s": TORCH_IMPORT_S if torch else 0,
+           "total_timeout_s": timeout_s * 2 + 0.25 * len(tests) + (TORCH_IMPORT_S if torch else 0)}
     return wire.pack(job, arrays)
 
 
@@ -163,7 +166,7 @@ def judge(problem: Problem, source: str, *, optimise: bool = False, visible_only
     speed_job = spec(problem, **(speed_options or {})) if optimise and problem.optimise else None
     timeout_s = test_timeout_s or problem.timeout_s
     job = build_job(problem, source, cases, mode=mode, speed=speed_job, timeout_s=timeout_s)
-    budget = timeout_s * 2 + 0.25 * len(cases) + 5
+    budget = timeout_s * 2 + 0.25 * len(cases) + 5 + (TORCH_IMPORT_S if problem.framework == "torch" else 0)
     if speed_job:
         budget += speed_job["budget_s"] * 3 + 20
     limits = limits or Limits(wall_s=budget, cpu_s=int(budget) + 5)

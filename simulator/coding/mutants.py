@@ -48,7 +48,7 @@ def _source(fn: Callable, name: str) -> str:
 
 def combined_source(problem: Problem, fns: dict[str, Callable]) -> str:
     """One submission holding every function, with an entry point that dispatches on `_mutant`."""
-    parts = ["import numpy as np\n"]
+    parts = ["import numpy as np\n" + ("import torch\n" if problem.framework == "torch" else "")]
     table = []
     for i, (name, fn) in enumerate(fns.items()):
         parts.append(_source(fn, f"_fn_{i}"))
@@ -77,7 +77,7 @@ def run_problem(problem: Problem, seeds, *, mode: str | None = None) -> dict[str
     from simulator.coding.judge import _expected, _sandbox_failure, build_job, harness_files, make_cases, read_result
     from simulator.sandbox import Limits, probe, run
 
-    fns = {REFERENCE: problem.module.reference, **mutants_of(problem)}
+    fns = {REFERENCE: problem.solution_fn(), **mutants_of(problem)}
     mode = mode or probe().mode
     base = []  # (seed, kind, inputs, expected)
     for seed in seeds:
@@ -88,7 +88,7 @@ def run_problem(problem: Problem, seeds, *, mode: str | None = None) -> dict[str
     cases = [(kind, dict(inputs, _mutant=name)) for name in fns for (_, kind, inputs, _) in base]
     timeout_s = problem.timeout_s
     job = build_job(problem, combined_source(problem, fns), cases, mode=mode, speed=None, timeout_s=timeout_s)
-    budget = timeout_s * 2 + 0.25 * len(cases) + 10
+    budget = timeout_s * 2 + 0.25 * len(cases) + 10 + (30 if problem.framework == "torch" else 0)
     res = run(harness_files(), "harness.py", stdin=job, limits=Limits(wall_s=budget, cpu_s=int(budget) + 5), mode=mode)
     try:
         header, outputs = read_result(res.stdout) if res.stdout else (None, {})

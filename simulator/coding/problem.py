@@ -32,11 +32,11 @@ class ProblemError(ValueError):
     """A problem module is missing something or contradicts itself."""
 
 
-def submission(fn: Callable, entry: str) -> str:
-    """A function's source as a candidate would submit it: renamed to `entry`, with numpy imported."""
+def submission(fn: Callable, entry: str, framework: str = "numpy") -> str:
+    """A function's source as a candidate would submit it: renamed to `entry`, with numpy (and torch) imported."""
     src = textwrap.dedent(inspect.getsource(fn))
     src = re.sub(rf"^def {re.escape(fn.__name__)}\(", f"def {entry}(", src, count=1, flags=re.M)
-    return "import numpy as np\n\n\n" + src
+    return "import numpy as np\n" + ("import torch\n" if framework == "torch" else "") + "\n\n" + src
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ class Problem:
             raise ProblemError(f"{m.__name__}: MUTANTS must map names to functions")
         if self.framework not in FRAMEWORKS:
             raise ProblemError(f"{m.__name__}: FRAMEWORK must be one of {', '.join(FRAMEWORKS)}")
+        if self.framework == "torch" and not hasattr(m, "solution"):
+            raise ProblemError(f"{m.__name__}: a torch problem needs a torch `solution` beside its NumPy reference")
         if f"def {m.ENTRY}(" not in m.STARTER:
             raise ProblemError(f"{m.__name__}: the starter does not define {m.ENTRY}()")
 
@@ -111,9 +113,16 @@ class Problem:
 
         return [copy.deepcopy(ex) for ex in self.EXAMPLES]
 
+    def solution_fn(self) -> Callable:
+        """The reference as the sandbox runs it: `reference` itself, or for a torch problem its `solution`
+        (torch code; `reference` stays NumPy because it runs in the trusted parent)."""
+        return self.module.solution if self.framework == "torch" else self.module.reference
+
     def source_of(self, fn_name: str) -> str:
-        """`reference`, `naive` or `wrong` as a submission for this problem's entry point."""
-        return submission(getattr(self.module, fn_name), self.ENTRY)
+        """`reference`, `naive`, `wrong` or any function of the module as a submission for this problem's entry
+        point (for a torch problem, "reference" gives its torch `solution`)."""
+        fn = self.solution_fn() if fn_name == "reference" else getattr(self.module, fn_name)
+        return submission(fn, self.ENTRY, self.framework)
 
     def generator_source(self) -> str:
         return textwrap.dedent(inspect.getsource(self.module.inputs))

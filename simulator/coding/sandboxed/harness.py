@@ -47,7 +47,7 @@ def died(pid):
 class Worker:
     """A forked worker serving one function; `pid` leads its own process group."""
 
-    def __init__(self, source, entry, filename, timeout, shm=None, trusted=False):
+    def __init__(self, source, entry, filename, timeout, shm=None, trusted=False, framework="numpy"):
         r1, w1 = os.pipe()
         r2, w2 = os.pipe()
         pid = os.fork()
@@ -57,7 +57,7 @@ class Worker:
                 os.close(w1)
                 os.close(r2)
                 worker.set_dumpable(not trusted)
-                worker.serve(r1, w2, source, entry, shm, filename)
+                worker.serve(r1, w2, source, entry, shm, filename, framework)
             finally:
                 os._exit(0)
         os.close(r1)
@@ -117,7 +117,8 @@ def run_tests(job, arrays, outputs):
             continue
         timeout = min(test["timeout_s"], left)
         if cand is None:
-            cand = Worker(job["source"], job["entry"], "solution.py", timeout)
+            cand = Worker(job["source"], job["entry"], "solution.py", max(timeout, job.get("load_timeout_s", 0)),
+                          framework=job.get("framework", "numpy"))
             if cand.hello["status"] != "ready":
                 fatal = dict(cand.hello, status=cand.hello["status"].replace("load_error", "error"))
                 fatal["traceback"] = fatal.get("traceback") or "the solution failed to load"

@@ -78,6 +78,27 @@ def load(source, entry, filename=SOLUTION):
     return fn, ""
 
 
+def as_tensors(kwargs):
+    """For a torch problem: the numpy inputs as tensors sharing their memory (so in-place changes still show)."""
+    import torch
+
+    def conv(value):
+        if isinstance(value, np.ndarray):
+            return torch.from_numpy(value)
+        if isinstance(value, list):
+            return [conv(v) for v in value]
+        return value
+
+    return {k: conv(v) for k, v in kwargs.items()}
+
+
+def to_numpy(item):
+    """A torch tensor becomes a numpy array here, inside the candidate's worker: only arrays cross the wire."""
+    if type(item).__module__.startswith("torch") and hasattr(item, "detach"):
+        return item.detach().cpu().numpy()
+    return item
+
+
 def flatten(result):
     out = []
     for item in (result if isinstance(result, (tuple, list)) else [result]):
@@ -91,17 +112,19 @@ def flatten(result):
 def to_arrays(result):
     arrays = {}
     for i, item in enumerate(flatten(result)):
-        arr = np.asarray(item)
+        arr = np.asarray(to_numpy(item))
         if arr.dtype.kind not in "biufc":
             raise TypeError(f"output {i} is not a numeric array (dtype {arr.dtype})")
         arrays[f"out{i}"] = arr
     return arrays
 
 
-def run_test(fn, arrays, params):
+def run_test(fn, arrays, params, framework="numpy"):
     """Call fn once; report outputs, status, warnings, whether inputs changed, and the time taken."""
     originals = {k: v.copy() for k, v in arrays.items()}
     kwargs = wire.join_inputs(arrays, params)
+    if framework == "torch":
+        kwargs = as_tensors(kwargs)
     captured = BoundedText()
     header = {"status": "ok", "warnings": [], "mutated": []}
     out = {}
@@ -149,7 +172,20 @@ def views(shm, layout):
                                 offset=off).reshape(shape) for name, (off, dt, shape) in layout.items()}
 
 
-def serve(rfd, wfd, source, entry, shm=None, filename=SOLUTION):
+def load_framework(framework):
+    """Import the problem's framework before the candidate's code (torch: one thread); the error text, if any."""
+    if framework != "torch":
+        return ""
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except Exception as exc:  # noqa: BLE001 - reported as a load error
+        return f"PyTorch is not available in the sandbox: {type(exc).__name__}: {exc}"
+    return ""
+
+
+def serve(rfd, wfd, source, entry, shm=None, filename=SOLUTION, framework="numpy"):
     """The worker's loop: one reply per request until told to exit or the pipe closes."""
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
@@ -161,7 +197,8 @@ def serve(rfd, wfd, source, entry, shm=None, filename=SOLUTION):
                 os.close(fd)
             except OSError:
                 pass
-    fn, error = load(source, entry, filename)
+    error = load_framework(framework)
+    fn, error = (None, error) if error else load(source, entry, filename)
     wire.send(wfd, wire.pack({"status": "ready" if fn else "load_error", "traceback": error}))
     while True:
         try:
@@ -174,7 +211,7 @@ def serve(rfd, wfd, source, entry, shm=None, filename=SOLUTION):
         if fn is None:
             wire.send(wfd, wire.pack({"status": "error", "traceback": error}))
         elif op == "test":
-            reply, out = run_test(fn, arrays, header.get("params", {}))
+            reply, out = run_test(fn, arrays, header.get("params", {}), framework)
             wire.send(wfd, wire.pack(reply, out))
         elif op == "speed":
             try:
