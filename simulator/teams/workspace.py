@@ -3,6 +3,14 @@
 Every public function in simulator.teams takes `(session, team_id, actor, ...)`
 where `actor` is the acting user's id, and checks membership first. Functions
 flush but never commit: the caller owns the transaction (`unit_of_work`).
+
+Joining a team is an invitation the invited user accepts (`invite_member`,
+`accept_invitation`, `decline_invitation`): a pending invitation is a
+membership row whose role is `"inv:<role>"`, which is no membership at all for
+`require_member`, `list_members` and `teams_for`. Inviting answers the same
+whether or not the username exists, and pending invitations are not listed to
+the team, so an admin cannot tell which usernames exist. `add_member` (direct,
+no invitation) is for trusted callers only: the demo, scripts and tests.
 """
 from __future__ import annotations
 
@@ -17,6 +25,7 @@ from simulator.teams.errors import Forbidden, NotFound
 from simulator.teams.models import Membership, Team
 
 ROLES = ("admin", "interviewer")
+PENDING = "inv:"  # role prefix of an invitation not yet accepted
 DEFAULT_THRESHOLD = 0.6
 DEFAULT_MIN_GOLD = 10
 
@@ -66,7 +75,7 @@ def membership(session: Session, team_id: int, user_id: int) -> Membership | Non
 def require_member(session: Session, team_id: int, actor: int, role: str | None = None) -> Membership:
     """The actor's membership, or Forbidden (also for a team that does not exist: no probing ids)."""
     m = membership(session, team_id, actor)
-    if m is None:
+    if m is None or m.role.startswith(PENDING):  # an invitation is not a membership until accepted
         raise Forbidden(f"user {actor} is not a member of team {team_id}")
     if role is not None and m.role != role:
         raise Forbidden(f"this needs the {role} role in team {team_id} (user {actor} is {m.role})")
@@ -91,14 +100,22 @@ def teams_for(session: Session, user_id: int) -> list[tuple[Team, str]]:
     """The teams a user belongs to, with the user's role in each."""
     rows = session.execute(select(Team, Membership.role).join(Membership, Membership.team_id == Team.id)
                            .where(Membership.user_id == user_id).order_by(Team.name))
-    return [(t, r) for t, r in rows]
+    return [(t, r) for t, r in rows if not r.startswith(PENDING)]
+
+
+def invitations_for(session: Session, user_id: int) -> list[tuple[Team, str]]:
+    """The teams that invited the user and are waiting for an answer, with the role offered."""
+    rows = session.execute(select(Team, Membership.role).join(Membership, Membership.team_id == Team.id)
+                           .where(Membership.user_id == user_id).order_by(Team.name))
+    return [(t, r[len(PENDING):]) for t, r in rows if r.startswith(PENDING)]
 
 
 def list_members(session: Session, team_id: int, actor: int) -> list[dict]:
     require_member(session, team_id, actor)
     rows = session.execute(select(Membership, User.username).join(User, User.id == Membership.user_id)
                            .where(Membership.team_id == team_id).order_by(User.username))
-    return [{"user_id": m.user_id, "username": name, "role": m.role} for m, name in rows]
+    return [{"user_id": m.user_id, "username": name, "role": m.role} for m, name in rows
+            if not m.role.startswith(PENDING)]  # listing invitations would tell which usernames exist
 
 
 def _admins(session: Session, team_id: int) -> int:
@@ -108,12 +125,17 @@ def _admins(session: Session, team_id: int) -> int:
 
 def add_member(session: Session, team_id: int, actor: int, user_id: int, role: str = "interviewer",
                *, now: datetime | None = None) -> Membership:
+    """Add a user directly, without an invitation (trusted callers: demo, scripts, tests; the web invites)."""
     require_admin(session, team_id, actor)
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
     if session.get(User, user_id) is None:
         raise NotFound(f"no user {user_id}")
     existing = membership(session, team_id, user_id)
+    if existing is not None and existing.role.startswith(PENDING):
+        existing.role = role  # added directly: the invitation is moot
+        session.flush()
+        return existing
     if existing is not None:
         return set_role(session, team_id, actor, user_id, role)
     m = Membership(team_id=team_id, user_id=user_id, role=role, created_at=utcnow(now))
@@ -122,12 +144,51 @@ def add_member(session: Session, team_id: int, actor: int, user_id: int, role: s
     return m
 
 
+def invite_member(session: Session, team_id: int, actor: int, username: str, role: str = "interviewer",
+                  *, now: datetime | None = None) -> None:
+    """Invite an account by username (admin). Returns nothing either way: whether the name exists is not told.
+
+    A new invitation waits for `accept_invitation`; an existing member or invitation is left as it is.
+    """
+    from simulator.accounts import normalise_username
+
+    require_admin(session, team_id, actor)
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
+    name = normalise_username(username)
+    user_id = session.scalar(select(User.id).where(User.username == name)) if name else None
+    if user_id is None or membership(session, team_id, user_id) is not None:
+        return
+    session.add(Membership(team_id=team_id, user_id=user_id, role=PENDING + role, created_at=utcnow(now)))
+    session.flush()
+
+
+def _invitation(session: Session, team_id: int, user_id: int) -> Membership:
+    m = membership(session, team_id, user_id)
+    if m is None or not m.role.startswith(PENDING):
+        raise NotFound(f"no invitation to team {team_id}")
+    return m
+
+
+def accept_invitation(session: Session, team_id: int, user_id: int) -> Membership:
+    """The invited user joins the team with the role offered."""
+    m = _invitation(session, team_id, user_id)
+    m.role = m.role[len(PENDING):]
+    session.flush()
+    return m
+
+
+def decline_invitation(session: Session, team_id: int, user_id: int) -> None:
+    session.delete(_invitation(session, team_id, user_id))
+    session.flush()
+
+
 def set_role(session: Session, team_id: int, actor: int, user_id: int, role: str) -> Membership:
     require_admin(session, team_id, actor)
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
     m = membership(session, team_id, user_id)
-    if m is None:
+    if m is None or m.role.startswith(PENDING):
         raise NotFound(f"user {user_id} is not a member of team {team_id}")
     if m.role == "admin" and role != "admin" and _admins(session, team_id) == 1:
         raise Forbidden("a team keeps at least one admin")
@@ -139,7 +200,7 @@ def set_role(session: Session, team_id: int, actor: int, user_id: int, role: str
 def remove_member(session: Session, team_id: int, actor: int, user_id: int) -> None:
     require_admin(session, team_id, actor)
     m = membership(session, team_id, user_id)
-    if m is None:
+    if m is None or m.role.startswith(PENDING):
         raise NotFound(f"user {user_id} is not a member of team {team_id}")
     if m.role == "admin" and _admins(session, team_id) == 1:
         raise Forbidden("a team keeps at least one admin")

@@ -19,8 +19,13 @@ def test_workspace_and_authoring_through_the_api(multi_app, tmp_path):
     bob, _ = token_api(multi_app, "bob")
     team = alice.post("/api/teams", {"name": "Acme", "min_gold": 3}, status=201)
     assert (team["role"], team["min_gold"]) == ("admin", 3)
-    assert alice.post(f"/api/teams/{team['id']}/members", {"username": "ghost"}, status=404)["error"] == "not_found"
-    assert alice.post(f"/api/teams/{team['id']}/members", {"username": "bob"}, status=201)["role"] == "interviewer"
+    ghost = alice.post(f"/api/teams/{team['id']}/members", {"username": "ghost"}, status=202)
+    invited = alice.post(f"/api/teams/{team['id']}/members", {"username": "bob"}, status=202)
+    assert {k: v for k, v in ghost.items() if k != "username"} == \
+        {k: v.replace("bob", "ghost") for k, v in invited.items() if k != "username"}  # no telling who exists
+    assert bob.get(f"/api/teams/{team['id']}", status=403) and bob.get("/api/teams")["teams"] == []  # not yet
+    assert [t["role"] for t in bob.get("/api/teams/invitations")["invitations"]] == ["interviewer"]
+    assert bob.post(f"/api/teams/{team['id']}/invitation")["role"] == "interviewer"
     assert bob.put(f"/api/teams/{team['id']}/settings", {"min_gold": 5}, status=403)["error"] == "forbidden"
     assert alice.put(f"/api/teams/{team['id']}/settings", {"min_gold": 1}, status=400)
     assert alice.put(f"/api/teams/{team['id']}/settings", {"kappa_threshold": 0.5})["kappa_threshold"] == 0.5
@@ -58,8 +63,9 @@ def test_sets_grading_sharing_and_report_through_the_api(multi_app, tmp_path):
     carol, carol_client = token_api(multi_app, "carol")
     team = alice.post("/api/teams", {"name": "Acme", "min_gold": 2, "require_certification": False}, status=201)
     tid = team["id"]
-    for name in ("bob", "carol"):
-        alice.post(f"/api/teams/{tid}/members", {"username": name}, status=201)
+    for name, api in (("bob", bob), ("carol", carol)):
+        alice.post(f"/api/teams/{tid}/members", {"username": name}, status=202)
+        api.post(f"/api/teams/{tid}/invitation")
     items = [team_rubric("acme-rubric"), team_question("acme-q1", "acme-rubric")] + drill_items()
     alice.post(f"/api/teams/{tid}/import", {"files": {"bank.json": json.dumps(items)}})
     calib = alice.post(f"/api/teams/{tid}/sets", {"name": "Round 1"}, status=201)

@@ -34,9 +34,12 @@ def test_members_roles_and_settings(multi_app):
     assert 'href="/teams/"' not in multi_app.test_client().get("/").get_data(as_text=True)  # signed out: no link
     team_id = new_team(alice)
     page = post(alice, f"/teams/{team_id}/members", {"username": "nobody"}, follow_redirects=True)
-    assert "There is no account named" in page.get_data(as_text=True)
+    assert "If an account named &#39;nobody&#39; exists, it is invited" in page.get_data(as_text=True)
     page = post(alice, f"/teams/{team_id}/members", {"username": "bob", "role": "interviewer"}, follow_redirects=True)
-    assert "bob is now a team interviewer" in page.get_data(as_text=True)
+    assert "If an account named &#39;bob&#39; exists, it is invited" in page.get_data(as_text=True)
+    assert bob.get(f"/teams/{team_id}").status_code == 403  # invited, not yet a member
+    assert f"/teams/{team_id}/invitation/accept" in bob.get("/teams/").get_data(as_text=True)
+    assert post(bob, f"/teams/{team_id}/invitation/accept", {}).status_code == 302
     assert post(bob, f"/teams/{team_id}/settings", {"min_gold": "3"}).status_code == 403  # interviewers read only
     bob_id = next(m["user_id"] for m in Api(alice).get(f"/api/teams/{team_id}/members")["members"] if m["username"] == "bob")
     alice_id = next(m["user_id"] for m in Api(alice).get(f"/api/teams/{team_id}/members")["members"] if m["username"] == "alice")
@@ -103,7 +106,7 @@ def test_import_shows_problems_per_file_and_pointer_then_imports(client):
 def test_review_status_versions_by_hash_and_export_zip_that_validates(multi_app, tmp_path):
     alice, bob = signed_in(multi_app, "alice"), signed_in(multi_app, "bob")
     team = build_team(multi_app, "acme", "alice", ("bob",))
-    post(alice, f"/teams/{team.id}/members", {"username": "bob", "role": "admin"})
+    post(alice, f"/teams/{team.id}/members/{team.ids['bob']}/role", {"role": "admin"})
     page = alice.get(f"/teams/{team.id}/rubrics/{team.rubric_id}/edit").get_data(as_text=True)
     hashes = re.findall(r"<code>(sha256:[0-9a-f]+)</code>", page)
     assert len(hashes) == 2 and team.digest in hashes

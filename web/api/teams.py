@@ -15,6 +15,7 @@ from typing import Any
 from flask import Response, abort, g, jsonify
 
 from simulator import teams
+from simulator.teams import workspace
 from simulator.validation import ValidationFailed
 from web.api import body, bp
 from web.teams import common as c
@@ -101,15 +102,33 @@ def list_members(team_id: int):
 
 @bp.post("/teams/<int:team_id>/members")
 def add_member(team_id: int):
+    """Invite an account (admin): the same 202 whether or not the username exists; it joins when it accepts."""
     data = body()
     username, role = _str(data, "username", ""), _str(data, "role", "interviewer")
     with c.team_session() as s:
-        teams.require_admin(s, team_id, g.user_id)  # before any lookup: no probing usernames
-        uid = c.user_by_name(s, username)
-        if uid is None:
-            abort(404, description=f"There is no account named {username!r}.")
-        m = teams.add_member(s, team_id, g.user_id, uid, role)
-        return jsonify(user_id=m.user_id, username=username, role=m.role), 201
+        workspace.invite_member(s, team_id, g.user_id, username, role)
+    return jsonify(username=username, role=role, status="invited", message=c.INVITED.format(username=username,
+                                                                                             role=role)), 202
+
+
+@bp.get("/teams/invitations")
+def list_invitations():
+    with c.team_session() as s:
+        return jsonify(invitations=[c.team_dict(t, role) for t, role in workspace.invitations_for(s, g.user_id)])
+
+
+@bp.post("/teams/<int:team_id>/invitation")
+def accept_invitation(team_id: int):
+    with c.team_session() as s:
+        m = workspace.accept_invitation(s, team_id, g.user_id)
+        return jsonify(c.team_dict(teams.get_team(s, team_id, g.user_id), m.role))
+
+
+@bp.delete("/teams/<int:team_id>/invitation")
+def decline_invitation(team_id: int):
+    with c.team_session() as s:
+        workspace.decline_invitation(s, team_id, g.user_id)
+    return "", 204
 
 
 @bp.put("/teams/<int:team_id>/members/<int:user_id>")

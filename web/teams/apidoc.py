@@ -83,9 +83,17 @@ PATHS: dict[str, dict[str, Any]] = {
                                                 body=SETTINGS)},
     "/api/teams/{team_id}/members": {
         "get": op("list_members", "Members and roles"),
-        "post": op("add_member", "Add an account by username (admin)", status="201", body={
+        "post": op("add_member", "Invite an account by username (admin); the same answer whether or not it exists, "
+                                 "and it joins when it accepts", status="202", body={
             "type": "object", "required": ["username"], "properties": {
                 "username": {"type": "string"}, "role": {"enum": ["admin", "interviewer"], "default": "interviewer"}}})},
+    "/api/teams/invitations": {"get": op("list_invitations", "Teams that invited you, with the role offered",
+                                         {"type": "object", "properties": {"invitations": {"type": "array",
+                                                                                           "items": TEAM}}},
+                                         params=(), errors=())},
+    "/api/teams/{team_id}/invitation": {
+        "post": op("accept_invitation", "Accept the team's invitation: you become a member", TEAM, errors=(404,)),
+        "delete": op("decline_invitation", "Decline the team's invitation", None, status="204", errors=(404,))},
     "/api/teams/{team_id}/members/{user_id}": {
         "put": op("set_member_role", "Change a member's role (admin; a team keeps one admin)", params=TU,
                   body={"type": "object", "required": ["role"], "properties": {"role": {"enum": ["admin", "interviewer"]}}}),

@@ -28,6 +28,9 @@ from simulator.validation import Problem, ValidationFailed
 from web.extensions import sessions
 
 MACHINES = ("keyword", "llm")
+# What inviting answers, whether or not the account exists (telling would let admins test usernames).
+INVITED = ("If an account named {username!r} exists, it is invited as {role}; it joins the team when it accepts "
+           "the invitation (on its Teams page).")
 SETTING_LIMITS = {"kappa_threshold": (-1.0, 1.0), "min_gold": (2, 10_000)}
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from simulator import teams
+from simulator.teams import workspace
 from simulator.teams.certification import certification_queue
 from web.config import flag
 from web.security import login_required
 from web.teams import bp, team_context
-from web.teams.common import check_settings, team_session, user_by_name
+from web.teams.common import INVITED, check_settings, team_session
 from web.teams.demo import seed_demo
 
 
@@ -22,7 +23,26 @@ def demo_allowed() -> bool:
 def index():
     with team_session() as s:
         mine = teams.teams_for(s, g.user_id)
-    return render_template("teams/index.html", mine=mine, demo=demo_allowed())
+        invited = workspace.invitations_for(s, g.user_id)
+    return render_template("teams/index.html", mine=mine, invited=invited, demo=demo_allowed())
+
+
+@bp.post("/<int:team_id>/invitation/accept")
+@login_required
+def accept_invitation(team_id: int):
+    with team_session() as s:
+        workspace.accept_invitation(s, team_id, g.user_id)
+    flash("You joined the team.", "ok")
+    return redirect(url_for("teams.home", team_id=team_id))
+
+
+@bp.post("/<int:team_id>/invitation/decline")
+@login_required
+def decline_invitation(team_id: int):
+    with team_session() as s:
+        workspace.decline_invitation(s, team_id, g.user_id)
+    flash("The invitation is declined.", "ok")
+    return redirect(url_for("teams.index"))
 
 
 @bp.post("/")
@@ -80,14 +100,9 @@ def members(team_id: int):
 def add_member(team_id: int):
     role = request.form.get("role", "interviewer")
     username = request.form.get("username", "")
-    with team_session() as s:
-        teams.require_admin(s, team_id, g.user_id)  # before any lookup: no probing usernames
-        uid = user_by_name(s, username)
-        if uid is None:
-            flash(f"There is no account named {username!r}; they register first.", "error")
-        else:
-            teams.add_member(s, team_id, g.user_id, uid, role)
-            flash(f"{username} is now a team {role}.", "ok")
+    with team_session() as s:  # the same answer whether or not the account exists: no probing usernames
+        workspace.invite_member(s, team_id, g.user_id, username, role)
+    flash(INVITED.format(username=username, role=role), "ok")
     return redirect(url_for("teams.members", team_id=team_id))
 
 
