@@ -40,12 +40,24 @@ def _rate(fn, items, repeat: int = 3) -> float:
     return len(items) / best
 
 
-@pytest.mark.parametrize("mode", ["curated", "adhoc"])
+def _bank_question():
+    """A real bank question with many claims, misconceptions and aliases (the heaviest kind to grade)."""
+    from simulator.bank import default_bank
+
+    bank = default_bank()
+    q = max((q for q in bank.questions.values() if q["round"] != "ml_coding"),
+            key=lambda q: sum(1 + len(k.get("aliases", [])) + len(k.get("contradicts", [])) for k in q["key_points"]))
+    return q, bank.rubric(q["rubric"])
+
+
+@pytest.mark.parametrize("mode", ["curated", "bank", "adhoc"])
 def test_keyword_grader_speed(benchmark, mode):
     grader = KeywordGrader()
     q, r = ds_question(), ds_rubric()
     if mode == "adhoc":
         q, r = adhoc_question(q["prompt"], q["reference_answer"])
+    if mode == "bank":
+        q, r = _bank_question()
     batch = answers()
     grader.grade(q, r, batch[0])  # the question's structures are built once and cached
 
@@ -60,5 +72,5 @@ def test_keyword_grader_speed(benchmark, mode):
     benchmark.extra_info.update(answers_per_s=round(ours), baseline_answers_per_s=round(base), ratio_to_baseline=round(ours / base, 3))
     print(f"\n{mode}: {ours:,.0f} answers/s; plain stemmed overlap {base:,.0f} answers/s; ratio {ours / base:.2f}")
     assert ours > 200  # sanity floor anywhere
-    if not benchmark.disabled:
+    if not benchmark.disabled and mode != "bank":  # the target is set on the fixture question; the bank's heaviest is reported
         assert ours >= 1000, f"{ours:.0f} answers/s is below the 1,000/s target"

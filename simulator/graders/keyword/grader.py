@@ -118,14 +118,20 @@ class KeywordGrader:
         self.corpus = corpus or CorpusStats()
         self.cache_size = cache_size
         self._cache: OrderedDict[str, tuple[Compiled, bool]] = OrderedDict()
+        self._last_key: tuple | None = None
 
     def with_corpus(self, corpus: CorpusStats) -> "KeywordGrader":
         return KeywordGrader(corpus, self.cache_size)
 
     # ---- per-question structures, built once -------------------------------------------------
     def compiled(self, question: dict[str, Any], rubric: dict[str, Any]) -> tuple[Compiled, bool]:
-        relevant = {k: question.get(k) for k in ("id", "prompt", "question", "key_points", "reference_answer", "reference_answers")}
-        key = hashlib.sha1(json.dumps([relevant, rubric["id"], [c["id"] for c in rubric["criteria"]]], sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+        last = self._last_key
+        if last is not None and last[0] is question and last[1] is question.get("key_points") and last[2] is rubric:
+            key = last[3]  # the same objects as the previous call (a batch of answers to one question)
+        else:
+            relevant = {k: question.get(k) for k in ("id", "prompt", "question", "key_points", "reference_answer", "reference_answers")}
+            key = hashlib.sha1(json.dumps([relevant, rubric["id"], [c["id"] for c in rubric["criteria"]]], sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+            self._last_key = (question, question.get("key_points"), rubric, key)
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)

@@ -107,9 +107,18 @@ class Compiled:
     fuzzy: dict[str, tuple[str, float] | None] = field(default_factory=dict)
     opposites: frozenset[str] = frozenset()  # antonyms of the vocabulary: a window without them cannot flip a claim
     negated_claims: bool = False  # some phrasing negates a word: a plain mention of it could flip the claim
+    _variant_weights: dict[int, float] = field(default_factory=dict)
 
     def weight(self, stem: str) -> float:
         return self.weights.get(stem, self.default_weight)
+
+    def variant_weight(self, v: Variant) -> float:
+        """Total term weight of a phrasing's stems, computed once per compiled question."""
+        key = id(v)
+        total = self._variant_weights.get(key)
+        if total is None:
+            total = self._variant_weights[key] = sum(self.weight(st) for st in v.stems)
+        return total
 
 
 def compile_question(question_text: str, keypoints: list[KeyPoint], references: list[str], stats: CorpusStats,
@@ -354,13 +363,19 @@ def match_claim(kp: KeyPoint, cq: Compiled, ix: AnswerIndex, *, contradictions: 
     for best, bigrams, tight, present in ix.segments():
         flip_checked = contradictions and (bool(tight) or cq.negated_claims or not present.isdisjoint(cq.opposites))
         for v, piv in zip(kp.variants, pivots):
-            if present.isdisjoint(v.stems):
+            shared = present.intersection(v.stems)
+            if not shared:
                 continue
             if flip_checked and len(v.stems) >= FLIP_MIN_WORDS and _may_flip(v, best, tight):
                 cov_any, flips, hits_any = flipped_coverage(v, cq, best, tight)
                 if flips % 2 == 1:
                     if cov_any >= FLIP_MIN and cov_any > m.contradiction:
                         m.contradiction, m.contra_hits, m.contra_phrase = cov_any, hits_any, f"the opposite of: {v.text}"
+                    continue
+            if m.coverage > 0:
+                # cheap bound: the share of the phrasing's weight present here; nothing to gain at or below the best
+                den = cq.variant_weight(v)
+                if den > 0 and sum(cq.weight(st) for st in shared) / den <= m.coverage:
                     continue
             cov, hits = variant_coverage(v, cq, best, bigrams, piv)
             if cov > m.coverage:
