@@ -159,3 +159,42 @@ def test_an_in_place_mutant_cannot_reach_hire():
                                      track="research-engineer")
     assert any(f["requirement"] == "inputs" for f in grade["details"]["requirements_failed"])
     assert grade["score"] <= below_hire(rubric)
+
+
+@pytest.mark.parametrize("name,mutant,marker", [("layer_norm", "eps_outside_sqrt", "noise"),
+                                                ("adam_step", "eps_inside_sqrt", "tiny"),
+                                                ("rms_norm", "eps_outside_sqrt", "scale")])
+def test_eps_placement_is_caught_by_a_test_with_values_small_enough_for_eps_to_matter(name, mutant, marker):
+    """Not only by a tight tolerance on ordinary inputs: a hidden test draws values where eps dominates."""
+    import copy
+
+    p = coding.get(name)
+    small = [size for _, size in p.HIDDEN if size.get(marker) is True or 0 < float(size.get(marker) or 1.0) < 1.0]
+    assert small, f"{name} has no hidden test with small values"
+    for seed in range(3):
+        inputs = p.inputs(np.random.default_rng(seed), **small[0])
+        exp = flat_outputs(p.reference(**copy.deepcopy(inputs)))
+        got = [np.asarray(g) for g in flat_outputs(p.mutants[mutant](**copy.deepcopy(inputs)))]
+        assert not compare(exp, got, p.DTYPES, p.RTOL, p.ATOL, inputs).ok
+
+
+@pytest.mark.parametrize("name,mutants", [("sample_top_k", ("ties_kept_beyond_k", "ties_broken_to_higher_index", "cdf_compared_with_ge")),
+                                          ("sample_top_p", ("prefix_compared_with_le", "ties_broken_to_higher_index", "cdf_compared_with_ge")),
+                                          ("sample_temperature", ("cdf_compared_with_ge", "greedy_ties_last")),
+                                          ("kmeans", ("ties_to_higher_index",))])
+def test_tie_and_boundary_mutants_are_caught_by_the_tie_tests(name, mutants):
+    """The hidden tests draw tied logits (points) and u on the grid where cumulative sums are exact."""
+    import copy
+
+    p = coding.get(name)
+    ties = [size for _, size in p.HIDDEN if size.get("ties") or size.get("grid")]
+    assert ties
+    for m in mutants:
+        caught = 0
+        for seed in range(3):
+            for size in ties:
+                inputs = p.inputs(np.random.default_rng(seed), **size)
+                exp = flat_outputs(p.reference(**copy.deepcopy(inputs)))
+                got = [np.asarray(g) for g in flat_outputs(p.mutants[m](**copy.deepcopy(inputs)))]
+                caught += not compare(exp, got, p.DTYPES, p.RTOL, p.ATOL, inputs).ok
+        assert caught, f"{name}.{m} passes the tie tests"

@@ -62,6 +62,8 @@ class Problem:
             raise ProblemError(f"{m.__name__}: FRAMEWORK must be one of {', '.join(FRAMEWORKS)}")
         if self.framework == "torch" and not hasattr(m, "solution"):
             raise ProblemError(f"{m.__name__}: a torch problem needs a torch `solution` beside its NumPy reference")
+        if self.framework == "torch" and self.optimise:
+            raise ProblemError(f"{m.__name__}: torch problems have no optimise part (the speed harness passes arrays)")
         if f"def {m.ENTRY}(" not in m.STARTER:
             raise ProblemError(f"{m.__name__}: the starter does not define {m.ENTRY}()")
 

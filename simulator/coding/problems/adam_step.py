@@ -25,11 +25,12 @@ EXAMPLES = [{"param": np.array([1.0, -2.0]), "grad": np.array([0.5, 0.5]), "m": 
              "t": 1, "lr": 0.1, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}]
 HIDDEN = [("standard", {"shape": (10,), "t": 1}), ("standard", {"shape": (4, 5), "t": 7}),
           ("standard", {"shape": (3, 3), "t": 1000}), ("edge", {"shape": (1,), "t": 1, "zero": True}),
+          ("edge", {"shape": (6,), "t": 1, "tiny": True}),
           ("large", {"shape": (500, 500), "t": 3})]
 
 
-def inputs(rng, shape, t, zero=False):
-    grad = np.zeros(shape) if zero else rng.standard_normal(shape)
+def inputs(rng, shape, t, zero=False, tiny=False):
+    grad = np.zeros(shape) if zero else rng.standard_normal(shape) * (1e-6 if tiny else 1.0)  # tiny: eps matters
     fresh = t == 1
     return {"param": rng.standard_normal(shape), "grad": grad,
             "m": np.zeros(shape) if fresh else rng.standard_normal(shape) * 0.1,

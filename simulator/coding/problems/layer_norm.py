@@ -27,14 +27,15 @@ EXAMPLES = [{"x": np.array([[1.0, 2.0, 3.0, 4.0]]), "gamma": np.ones(4), "beta":
 HIDDEN = [
     ("standard", {"shape": (8, 16)}), ("standard", {"shape": (2, 5, 12)}), ("edge", {"shape": (3, 2)}),
     ("numerical", {"shape": (6, 64), "offset": 1e7}), ("numerical", {"shape": (4, 32), "offset": -3e8}),
+    ("numerical", {"shape": (5, 24), "noise": 1e-3}),
     ("large", {"shape": (2000, 256)}),
 ]
 SPEED = {"size": {"shape": (1000, 32)}, "target": 10.0}
 
 
-def inputs(rng, shape, offset=0.0):
-    d = shape[-1]
-    return {"x": rng.standard_normal(shape) + offset, "gamma": rng.standard_normal(d),
+def inputs(rng, shape, offset=0.0, noise=1.0):
+    d = shape[-1]  # noise 1e-3: a variance below eps, where eps inside or outside the square root differs
+    return {"x": rng.standard_normal(shape) * noise + offset, "gamma": rng.standard_normal(d),
             "beta": rng.standard_normal(d), "eps": 1e-5}
 
 
