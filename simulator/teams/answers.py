@@ -26,16 +26,14 @@ from simulator.peers import practice
 from simulator.teams import library, synthetic
 from simulator.teams.errors import ConsentRequired, Forbidden, NotFound
 from simulator.teams.models import Assignment, CalibrationAnswer, CalibrationSet, TeamGrade
-from simulator.teams.workspace import is_admin, require_admin, require_member, utcnow
+from simulator.teams.workspace import check_name, is_admin, require_admin, require_member, utcnow
 
 SOURCES = ("gold", "shared", "synthetic", "llm")
 
 
 def create_set(session: Session, team_id: int, actor: int, name: str, *, now: datetime | None = None) -> CalibrationSet:
     require_admin(session, team_id, actor)
-    if not name.strip():
-        raise ValueError("a calibration set needs a name")
-    row = CalibrationSet(team_id=team_id, name=name.strip(), created_by=actor, created_at=utcnow(now))
+    row = CalibrationSet(team_id=team_id, name=check_name(name), created_by=actor, created_at=utcnow(now))
     session.add(row)
     session.flush()
     return row

@@ -25,9 +25,31 @@ from simulator.teams.errors import Forbidden, NotFound
 from simulator.teams.models import Membership, Team
 
 ROLES = ("admin", "interviewer")
+NAME_MAX = 200  # team and calibration-set names: the same rule for the pages, the API and scripts
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 PENDING = "inv:"  # role prefix of an invitation not yet accepted
 DEFAULT_THRESHOLD = 0.6
 DEFAULT_MIN_GOLD = 10
+
+
+class InvalidField(ValueError):
+    """An input the library refuses, naming the field (the web answers 400 with this message)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"'{field}' {message}")
+        self.field = field
+
+
+def check_name(value: object, field: str = "name", *, max_len: int = NAME_MAX) -> str:
+    """The name stripped, or InvalidField: 1 to `max_len` characters, no control characters or lone surrogates."""
+    if not isinstance(value, str):
+        raise InvalidField(field, "must be a string")
+    name = value.strip()
+    if not 1 <= len(name) <= max_len:
+        raise InvalidField(field, f"must be 1 to {max_len} characters (this one has {len(name)})")
+    if _UNPRINTABLE.search(name):
+        raise InvalidField(field, "must not contain control characters")
+    return name
 
 
 def utcnow(now: datetime | None = None) -> datetime:
@@ -54,12 +76,11 @@ def create_team(session: Session, name: str, creator_id: int, *, kappa_threshold
                 min_gold: int = DEFAULT_MIN_GOLD, require_certification: bool = True,
                 now: datetime | None = None) -> Team:
     """A new team; its creator is its first admin."""
-    if not name.strip():
-        raise ValueError("a team needs a name")
+    name = check_name(name)
     if session.get(User, creator_id) is None:
         raise NotFound(f"no user {creator_id}")
     _check_settings(kappa_threshold, min_gold)
-    team = Team(slug=_slugify(session, name), name=name.strip(), kappa_threshold=kappa_threshold,
+    team = Team(slug=_slugify(session, name), name=name, kappa_threshold=kappa_threshold,
                 min_gold=min_gold, require_certification=require_certification, created_at=utcnow(now))
     session.add(team)
     session.flush()

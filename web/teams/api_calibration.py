@@ -28,7 +28,7 @@ def list_sets(team_id: int):
 def create_set(team_id: int):
     name = _str(body(), "name", "")
     with c.team_session() as s:
-        return jsonify(c.set_dict(teams.create_set(s, team_id, g.user_id, name[:200]))), 201
+        return jsonify(c.set_dict(teams.create_set(s, team_id, g.user_id, name))), 201
 
 
 @bp.get("/teams/<int:team_id>/sets/<int:set_id>")

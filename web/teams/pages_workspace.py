@@ -48,10 +48,11 @@ def decline_invitation(team_id: int):
 @bp.post("/")
 @login_required
 def create():
-    name = (request.form.get("name") or "").strip()
-    if not name or len(name) > 200:
-        flash("A team needs a name of 1 to 200 characters.", "error")
-        return redirect(url_for("teams.index"))
+    try:  # the library's rule, as for the API
+        name = workspace.check_name(request.form.get("name") or "")
+    except ValueError as exc:
+        flash(f"Not created: {exc}.", "error")
+        return index(), 400
     with team_session() as s:
         team = teams.create_team(s, name, g.user_id)
         team_id = team.id
