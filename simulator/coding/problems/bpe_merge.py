@@ -28,11 +28,18 @@ EXAMPLES = [{"tokens": np.array([1, 2, 1, 2, 3, 1, 1, 1]), "new_id": 9},
             {"tokens": np.array([5, 5, 5, 5]), "new_id": 7}]
 HIDDEN = [("standard", {"n": 50, "vocab": 5}), ("standard", {"n": 300, "vocab": 20}),
           ("edge", {"n": 1, "vocab": 3}), ("edge", {"n": 60, "vocab": 3, "runs": True}),
-          ("edge", {"n": 80, "vocab": 2, "runs": True}), ("large", {"n": 50000, "vocab": 50})]
+          ("edge", {"n": 80, "vocab": 2, "runs": True}), ("edge", {"n": 40, "vocab": 6, "cycle": True}),
+          ("edge", {"n": 45, "vocab": 2, "short_runs": True}), ("large", {"n": 50000, "vocab": 50})]
 SPEED = {"size": {"n": 100000, "vocab": 30}, "target": 4.0}
 
 
-def inputs(rng, n, vocab, runs=False):
+def inputs(rng, n, vocab, runs=False, cycle=False, short_runs=False):
+    if cycle:  # a permutation repeated: several pairs tie for the most frequent
+        return {"tokens": np.tile(rng.permutation(vocab), n // vocab + 1)[:n].astype(np.int64), "new_id": vocab + 1}
+    if short_runs:  # runs of 0 of lengths 2 and 3 between 1s: merging (0, 0) restarts within each run
+        lengths = rng.integers(2, 4, size=n)
+        tokens = np.concatenate([np.r_[np.zeros(k), 1.0] for k in lengths])[:n]
+        return {"tokens": tokens.astype(np.int64), "new_id": vocab + 1}
     if runs:
         lengths = rng.integers(3, 9, size=n)
         values = rng.integers(0, vocab, size=n)
