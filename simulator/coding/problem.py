@@ -12,6 +12,11 @@ Optional: TIMEOUT_S (per test), LOOP_FACTOR (slower than the reference by this m
 Every problem also ships MUTANTS: name -> a realistic wrong solution, self-contained like `wrong` (a mask off
 by one, the wrong axis, eps outside the square root, ties broken the other way, inputs modified in place),
 which its hidden tests must catch (`simulator.coding.mutants`, `mockloop code mutants`).
+Optimise problems may add `row_loop(...)`: a per-row Python loop, vectorised within a row, which the speed
+target must reject (tests/bench/test_bench_sandbox.py measures it against the reference).
+A torch problem (FRAMEWORK = "torch") keeps `reference` in NumPy (it runs in the trusted parent) and adds
+`solution`, the torch code the sandbox runs as its reference; `wrong` and the mutants are torch code too. The
+worker hands the candidate tensors that share the inputs' memory and turns returned tensors into arrays.
 """
 from __future__ import annotations
 
