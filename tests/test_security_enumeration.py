@@ -74,3 +74,30 @@ def test_registration_hashes_the_password_even_for_a_taken_name(sessions, clock,
     with pytest.raises(AccountError):
         accounts.register("alice", PW)
     assert calls  # the same work as a successful registration, before the lookup
+
+
+def test_a_pending_invitation_is_not_allocated_work_nor_shown(sessions):
+    from simulator import teams
+    from simulator.teams import workspace
+    from tests.test_teams_support import team_question, team_rubric, user
+
+    with sessions() as s:
+        admin, bob, carol = user(s, "ann"), user(s, "bob"), user(s, "carol")
+        t = teams.create_team(s, "Acme", admin).id
+        teams.add_member(s, t, admin, carol)
+        workspace.invite_member(s, t, admin, "bob")
+        assert workspace.invite_member(s, t, admin, "no-such-user") is None  # the same (nothing) either way
+        teams.save_rubric(s, t, admin, team_rubric())
+        teams.save_question(s, t, admin, team_question())
+        set_id = teams.create_set(s, t, admin, "round").id
+        teams.add_shared_answer(s, t, admin, set_id, question_id="acme-q1", text="An answer.", author_user_id=admin,
+                                consent=True)
+        result = teams.allocate(s, t, admin, set_id, n=1)
+        assert bob not in {g for _, g in result.created} and bob not in result.load
+        assert [m["username"] for m in teams.list_members(s, t, admin)] == ["ann", "carol"]
+        with pytest.raises(teams.Forbidden):
+            teams.require_member(s, t, bob)
+        with pytest.raises(teams.NotFound):  # nor can the admin act on the invitee by id
+            teams.set_role(s, t, admin, bob, "admin")
+        workspace.accept_invitation(s, t, bob)
+        assert teams.require_member(s, t, bob).role == "interviewer"

@@ -144,7 +144,8 @@ def allocate(session: Session, team_id: int, actor: int, set_id: int, n: int = 3
     """
     require_admin(session, team_id, actor)
     set_row(session, team_id, set_id)
-    members = set(session.scalars(select(Membership.user_id).where(Membership.team_id == team_id)))
+    members = set(session.scalars(select(Membership.user_id).where(  # not pending invitations
+        Membership.team_id == team_id, Membership.role.not_like("inv:%"))))
     graders = sorted(members) if graders is None else list(graders)
     outsiders = [g for g in graders if g not in members]
     if outsiders:
