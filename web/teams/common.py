@@ -17,12 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import abort
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from simulator.accounts import normalise_username
 from simulator.storage.db import unit_of_work
-from simulator.storage.models import User
 from simulator.teams.errors import ConsentRequired, Forbidden, InvalidTransition, NotFound
 from simulator.validation import Problem, ValidationFailed
 from web.extensions import sessions
@@ -48,11 +45,6 @@ def team_session() -> Iterator[Session]:
         abort(409, description=str(exc))
     except (ConsentRequired, ValueError) as exc:
         abort(400, description=str(exc))
-
-
-def user_by_name(session: Session, username: str) -> int | None:
-    name = normalise_username(username or "")
-    return session.scalar(select(User.id).where(User.username == name)) if name else None
 
 
 def problem_lines(exc: ValidationFailed) -> list[str]:
