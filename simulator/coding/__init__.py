@@ -22,7 +22,7 @@ MODULES: dict[str, str] = {
         "sample_temperature", "sample_top_k", "sample_top_p", "beam_search",
         "mlp_backprop", "adam_step", "logistic_regression", "kmeans", "pca_power_iteration",
         "conv2d", "im2col", "bpe_merge", "lora_forward", "clip_grad_norm",
-        "embedding_bag", "pairwise_distances", "cosine_top_k", "tiled_attention", "kv_cache_decode", "sample_top_p_seeded", "torch_masked_attention",
+        "embedding_bag", "pairwise_distances", "cosine_top_k", "tiled_attention", "kv_cache_decode", "sample_top_p_seeded", "torch_masked_attention", "torch_label_smoothing",
     )
 }
 
