@@ -34,6 +34,7 @@ def test_an_unknown_username_costs_the_same_hashing_as_a_wrong_password(sessions
     assert seen[0].split(":")[0] == method.split(":")[0]
 
 
+@pytest.mark.bench  # wall-clock: runs with `make bench`; the hashing-cost test above is the deterministic check
 def test_sign_in_time_does_not_tell_whether_the_user_exists(sessions, clock):
     accounts = Accounts(sessions, clock, limit=LoginLimit(failures=100))  # scrypt, as deployed
     accounts.register("alice", PW)
