@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest -q -s -m bench --benchmark-enable tests/bench
+	$(BIN)/python -m pytest -q -s -m bench --benchmark-enable tests
 
 validate: $(STAMP)
 	$(BIN)/mockloop validate
