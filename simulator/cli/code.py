@@ -40,7 +40,7 @@ def show(problem: str) -> None:
         p = coding.get(problem)
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"# {p.TITLE} ({p.NAME}, {p.DIFFICULTY})\n")
+    click.echo(f"# {p.TITLE} ({p.NAME}, {p.DIFFICULTY}" + (", PyTorch" if p.framework == "torch" else "") + ")\n")
     click.echo(p.STATEMENT + "\n")
     click.echo("## Starter\n")
     click.echo(p.STARTER)
