@@ -69,6 +69,7 @@ def test_level_mappings():
     assert codegrader.efficiency_level(SpeedResult("ok", 8.0, ratio=1.0))[0] == 1
     assert codegrader.efficiency_level(SpeedResult("mismatch", 8.0))[0] == 1
     assert codegrader.efficiency_level(None)[0] is None
+    assert codegrader.efficiency_level(SpeedResult("too_noisy", 8.0))[0] is None  # never rated, least of all at the top
     assert codegrader.quality_level(_report(["pass"] * 3, loop=100.0), p)[0] == 4
 
 

@@ -61,6 +61,8 @@ def numerical_level(report, problem) -> tuple[int | None, str]:
 def efficiency_level(speed) -> tuple[int | None, str]:
     if speed is None:
         return None, "no optimise part was run"
+    if speed.status == "too_noisy":  # rerun once and still noisy: no level rather than a guess
+        return None, speed.message or "the speed measurement was too noisy to rate; rerun on a quieter machine"
     if speed.status != "ok" or speed.ratio is None:
         return 1, speed.message or f"speed run: {speed.status}"
     r, target = speed.ratio, speed.target
@@ -173,7 +175,7 @@ def feedback(report, rated, failed=()) -> str:
     for cid, (level, note) in rated.items():
         if level is not None and level < 5:
             lines.append(f"{cid.replace('_', ' ').capitalize()}: {note}.")
-    if report.speed and report.speed.status == "ok" and report.speed.too_noisy:
+    if report.speed and (report.speed.status == "too_noisy" or (report.speed.status == "ok" and report.speed.too_noisy)):
         lines.append("The speed measurement was too noisy: rerun it on a quieter machine.")
     if report.mode != "bwrap":
         lines.append(f"Ran in the weaker fallback sandbox (no bubblewrap): {report.sandbox_reason}.")
