@@ -30,16 +30,24 @@ class RoundActions:
         *,
         seq: int | None = None,
         probe_answers: dict[int, str] | None = None,
+        base: int | None = None,
     ) -> dict[str, Any]:
         """Autosave. A draft that arrives after the deadline is not taken (the round was
         already submitted with the last draft saved in time); an out-of-order draft (a
-        `seq` not above the stored one) is ignored. The view says `saved` either way."""
+        `seq` not above the stored one) is ignored. The view says `saved` either way.
+
+        `base` is the stored revision (`draft_seq`) the sender last saw: when another writer (a second
+        tab) has saved since, the draft is not taken and the view says `saved: false, reason: "conflict"`
+        with the stored draft, so the sender can show both versions instead of silently overwriting one."""
         with unit_of_work(self.sessions) as s:
             rnd = self._round(s, round_id, user_id)
             now = self.clock.now()
             self._apply_clock_to(rnd, now)
-            saved = False
-            if rnd.status in (RoundState.IN_PROGRESS, RoundState.PAUSED) and (seq is None or seq > rnd.draft_seq):
+            saved, reason = False, None
+            live = rnd.status in (RoundState.IN_PROGRESS, RoundState.PAUSED)
+            if live and base is not None and base != rnd.draft_seq:
+                reason = "conflict"
+            elif live and (seq is None or seq > rnd.draft_seq):
                 rnd.draft = text
                 rnd.draft_seq = seq if seq is not None else rnd.draft_seq + 1
                 rnd.draft_saved_at = now
@@ -48,6 +56,8 @@ class RoundActions:
                 saved = True
             view = round_view(rnd, self.bank, now, self._marks(rnd.loop))
             view["saved"] = saved
+            if reason:
+                view["reason"] = reason
             return view
 
     def _store_probe_answers(self, rnd: Round, answers: dict[int, str]) -> None:

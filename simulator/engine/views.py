@@ -73,6 +73,7 @@ def round_view(rnd: Round, bank: Bank, now: datetime, marks: list[float]) -> dic
         "flags": round_flags(rnd),
         "probes": revealed,
         "probes_hidden": sum(1 for p in rnd.probes or [] if not p.get("revealed_at")),
+        "probes_timed_hidden": sum(1 for p in rnd.probes or [] if not p.get("revealed_at") and p.get("reveal_after_s") is not None), "first_answer_at": _iso(rnd.first_answer_at),
         "grades": grades,
     }
 

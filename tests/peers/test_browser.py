@@ -52,6 +52,7 @@ def test_share_grade_compare_revoke(tmp_path, bank, clock, text_grader, contexts
         candidate.click("#submit")
         candidate.click("#start-round")
         candidate.fill("#answer", "I used gradient accumulation to fit the batch, with a <b>clear</b> structure.")
+        candidate.once("dialog", lambda d: d.accept())  # submitting early asks for confirmation
         candidate.click("#submit-round")
         candidate.click("#scorecard-link")
         candidate.click("#share-link")

@@ -220,6 +220,7 @@ def test_keyboard_only_start_answer_submit(live, page):
     tab_to(page, "#answer")
     page.keyboard.type("Gradient accumulation with a clear structure.")
     tab_to(page, "#submit-round")
+    page.once("dialog", lambda d: d.accept())  # most of the time is left: the page asks before submitting
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/loops/\d+$"))
     tab_to(page, "#scorecard-link")

@@ -92,7 +92,11 @@ def save_draft(round_id: int):
     seq = data.get("seq")
     if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or not 0 < seq < 2**31):
         abort(400, description="'seq' must be a positive integer (higher than the last one sent), or null.")
-    return jsonify(actions.save_draft(g.user_id, round_id, text, seq, probe_answers(data)))
+    base = data.get("base")
+    if base is not None and (isinstance(base, bool) or not isinstance(base, int) or not 0 <= base < 2**31):
+        abort(400, description="'base' must be the draft_seq this client last saw (an integer >= 0), or null.")
+    with actions.round_lock(round_id):  # as actions.save_draft, with the revision this tab last saw
+        return jsonify(service().save_draft(g.user_id, round_id, text, seq=seq, probe_answers=probe_answers(data), base=base))
 
 
 @bp.post("/rounds/<int:round_id>/first-answer")

@@ -73,7 +73,8 @@ def page_data(rv: dict, loop: dict) -> dict:
         "round_id": rv["id"], "loop_id": rv["loop_id"], "status": rv["status"], "round": rv["round"],
         "time_left_s": rv["time_left_s"], "time_limit_s": rv["time_limit_s"], "paused": rv["paused"], "warnings_at_s": rv["warnings_at_s"],
         "warnings_given": rv["warnings_given"], "draft_seq": rv["draft_seq"], "probes": rv["probes"],
-        "probes_hidden": rv["probes_hidden"], "autosave_ms": int(current_app.config["AUTOSAVE_MS"]),
+        "probes_hidden": rv["probes_hidden"], "probes_timed_hidden": rv.get("probes_timed_hidden"),
+        "first_answer_at": rv.get("first_answer_at"), "autosave_ms": int(current_app.config["AUTOSAVE_MS"]),
         "urls": {
             "round": url_for("api.get_round", round_id=rv["id"]),
             "draft": url_for("api.save_draft", round_id=rv["id"]),

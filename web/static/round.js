@@ -11,17 +11,20 @@
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var backupKey = "mockloop:draft:" + data.round_id;
 
-  var serverSeq = data.draft_seq, seq = data.draft_seq;
+  // serverSeq: the highest revision seen (a new save's seq goes above it); base: the revision this tab last
+  // wrote or loaded. A save is taken only if the stored draft is still at `base`: otherwise another tab wrote.
+  var serverSeq = data.draft_seq, seq = data.draft_seq, base = data.draft_seq, conflict = null;
   var dirty = false, busy = false, again = false, finished = false;
   var failures = 0, retryAt = 0, lastStatus = "";
   var left = data.time_left_s, syncedAt = performance.now(), paused = data.paused;
-  var announced = {}, shownProbes = {}, forcedAt = -1e9;
+  var announced = {}, shownProbes = {}, forcedAt = -1e9, shownMark = null, firstAnswered = !!data.first_answer_at;
   var marks = (data.warnings_at_s || []).filter(function (m) { return m < data.time_limit_s; });
   (data.warnings_given || []).forEach(function (m) { announced[m] = true; });
   (data.probes || []).forEach(function (p) { shownProbes[p.index] = true; });
 
   // The visible save state changes with every save; the polite live region speaks only of problems and recoveries.
-  var STATES = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", failed: "Not saved" };
+  var STATES = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", failed: "Not saved",
+                 conflict: "Not saved: changed in another tab" };
   function setState(state) {
     if (stateEl.dataset.state !== state) { stateEl.dataset.state = state; stateEl.textContent = STATES[state]; }
   }
@@ -106,7 +109,28 @@
 
   function announce(marks) {
     marks.forEach(function (m) { announced[m] = true; });
-    if (marks.length) warning.textContent = markText(Math.min.apply(null, marks));
+    if (marks.length) {
+      shownMark = Math.min.apply(null, marks);
+      warning.textContent = markText(shownMark);
+    }
+  }
+
+  // A warning says how much time was left when it was given: once the clock has moved well past that, it is
+  // no longer true, so it goes (the timer's colour keeps the urgency), rather than "30 seconds left" at 0:09.
+  function staleWarning(rem) {
+    if (shownMark !== null && (rem === null || rem < shownMark - Math.max(10, shownMark * 0.1))) {
+      shownMark = null;
+      warning.textContent = "";
+    }
+  }
+
+  // The timer changes colour and weight as the end nears (classes only: the CSP allows no inline style).
+  function urgency(rem) {
+    var limit = data.time_limit_s || 0;
+    var critical = rem !== null && !finished && rem <= Math.min(30, limit / 10);
+    var low = rem !== null && !finished && !critical && rem <= Math.min(120, limit / 4);
+    countdown.classList.toggle("timer-critical", critical);
+    countdown.classList.toggle("timer-low", low);
   }
 
   function dueMark(rem) {
@@ -130,10 +154,22 @@
       li.appendChild(text); li.appendChild(label); li.appendChild(area);
       probeList.appendChild(li);
     });
-    var shown = probeList.children.length, n = view.probes_hidden;
-    hiddenNote.textContent = !n ? "" : shown ?
-      n + " more follow-up question" + (n === 1 ? "" : "s") + " will appear as the round goes on." :
-      n + " follow-up question" + (n === 1 ? "" : "s") + " will appear after your first answer or as the round goes on.";
+    if (view.first_answer_at) firstAnswered = true;
+    hiddenNote.textContent = probesNote(probeList.children.length, view);
+  }
+
+  // Only promise what will happen: timed follow-ups appear as the clock passes their mark; the others are
+  // asked once, after the first answer (so after it, they are not promised again).
+  function probesNote(shown, view) {
+    var timed = typeof view.probes_timed_hidden === "number" ? view.probes_timed_hidden : view.probes_hidden;
+    var untimed = !firstAnswered && view.probes_hidden > timed;
+    var plural = function (n, what) { return n + " " + what + (n === 1 ? "" : "s"); };
+    if (untimed) {
+      return "A follow-up question will appear after your first answer" +
+        (timed ? ", and " + timed + " more as the round goes on." : ".");
+    }
+    if (timed) return plural(timed, shown ? "more follow-up question" : "follow-up question") + " will appear as the round goes on.";
+    return shown ? "" : "No follow-up questions in this round.";
   }
 
   function finish(view) {
@@ -145,6 +181,8 @@
     $("finished").hidden = false;
     clearBackup();
     countdown.textContent = fmt(0);
+    warning.textContent = ""; shownMark = null;
+    urgency(0);
     $("finished-title").focus();
   }
 
@@ -158,6 +196,7 @@
 
   function sync(keepalive) {
     if (finished) return Promise.resolve(true);
+    if (conflict) return Promise.resolve(false);  // nothing is saved until the candidate chooses a version
     if (busy) { again = true; return Promise.resolve(false); }
     busy = true;
     var request, sent = null;
@@ -165,16 +204,18 @@
       sent = snapshot();
       seq = Math.max(seq, serverSeq) + 1;
       setState("saving");
-      request = api("PUT", data.urls.draft, { text: answer.value, seq: seq, probe_answers: probeAnswers() }, keepalive);
+      request = api("PUT", data.urls.draft, { text: answer.value, seq: seq, base: base, probe_answers: probeAnswers() }, keepalive);
     } else {
       request = api("GET", data.urls.round);
     }
     return request.then(function (view) {
+      if (sent !== null && view.reason === "conflict") showConflict(view, sent);
+      if (sent !== null && view.saved) base = view.draft_seq;
       if (sent !== null && view.saved && snapshot() === sent) { dirty = false; clearBackup(); }
       if (failures) setStatus("Saved again: the server is reachable.");
       failures = 0; retryAt = 0;
       apply(view);
-      if (!finished) setState(dirty ? "dirty" : "saved");
+      if (!finished) setState(conflict ? "conflict" : dirty ? "dirty" : "saved");
       var rem = remaining();
       if (!finished && rem !== null && dueMark(rem)) {
         return api("POST", data.urls.tick).then(function (loop) { announce(loop.warnings || []); });
@@ -195,12 +236,50 @@
     });
   }
 
-  function changed() { dirty = true; setState("dirty"); backup(); }
+  function changed() { dirty = true; if (!conflict) setState("dirty"); backup(); }
+
+  // Another tab saved since this one last did: show both versions and let the candidate choose.
+  function showConflict(view, sent) {
+    conflict = view;
+    $("conflict-mine").textContent = answer.value;
+    $("conflict-theirs").textContent = view.draft || "";
+    $("conflict").hidden = false;
+    setState("conflict");
+    setStatus("Another tab saved a different version of this answer. Choose which one to keep.", true);
+    $("conflict-title").focus();
+  }
+
+  function resolveConflict(keepMine) {
+    var theirs = conflict;
+    conflict = null;
+    $("conflict").hidden = true;
+    base = theirs.draft_seq;
+    serverSeq = Math.max(serverSeq, theirs.draft_seq);
+    if (keepMine) {
+      dirty = true;
+      setStatus("Keeping this tab's version; saving it now.");
+      sync();
+    } else {
+      answer.value = theirs.draft || "";
+      answer.dispatchEvent(new Event("input", { bubbles: true }));  // the code editor redraws its highlight
+      (theirs.probes || []).forEach(function (p) { var a = $("probe-" + p.index); if (a) a.value = p.answer || ""; });
+      dirty = false;
+      clearBackup();
+      setState("saved");
+      setStatus("Using the version saved from the other tab.");
+    }
+    answer.focus();
+  }
+
+  $("keep-mine").addEventListener("click", function () { resolveConflict(true); });
+  $("keep-theirs").addEventListener("click", function () { resolveConflict(false); });
 
   function tickDisplay() {
     if (finished) return;
     var rem = remaining();
     countdown.textContent = rem === null ? "-" : fmt(rem);
+    staleWarning(rem);
+    urgency(rem);
     var now = performance.now();  // at a mark or at zero, ask the server now (at most once a second)
     if (rem !== null && (dueMark(rem) || rem <= 0) && now >= retryAt && now - forcedAt >= 1000) {
       forcedAt = now;
@@ -220,6 +299,8 @@
     if (submitter && submitter.id === "first-answer") {
       submitter.disabled = true;
       api("POST", data.urls.first_answer, { text: answer.value }).then(function (view) {
+        base = view.draft_seq;  // this tab wrote the first answer
+        firstAnswered = true;
         dirty = Object.values(probeAnswers()).some(function (t) { return t; });
         if (!dirty) clearBackup();
         apply(view);
@@ -231,6 +312,12 @@
         setStatus("Not saved: " + (err.status ? err.message : "cannot reach the server") + ". Try again.", true);
         submitter.disabled = false;
       });
+      return;
+    }
+    var rem = remaining();  // submitting early is final: with over a quarter of the time left, ask first
+    if (rem !== null && rem > (data.time_limit_s || 0) / 4 &&
+        !window.confirm("You still have " + fmt(rem) + " of " + fmt(data.time_limit_s) + " left. " +
+                        "Submit the round now? You cannot change your answer afterwards.")) {
       return;
     }
     clearBackup();  // the form itself carries the text and the probe answers
