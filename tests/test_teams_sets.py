@@ -66,11 +66,22 @@ def test_shared_answers_need_consent_and_can_be_withdrawn(ws):
     assert teams.list_answers(s, t, admin, source="shared") == []
 
 
+def _covered_by_criterion(q, rubric, answer):
+    """Key point ids the keyword grader finds in an answer, by criterion (so tests follow the bank's content)."""
+    from simulator.graders.keyword import KeywordGrader
+
+    grade = KeywordGrader().grade(q, rubric, answer)
+    return {c["criterion"]: c["key_points_covered"] for c in grade["criteria"] if c["key_points_covered"]}
+
+
 def test_removing_key_points_follows_the_documented_rule(ws):
     q, rubric, ex = _strong_example()
-    d = synthetic.remove_key_points(q, rubric, ex["answer"], ex["levels"], ["eval-gap", "comms"])
-    assert d.still_covered == [] and {"eval-gap", "comms"} <= set(d.lost)
-    assert d.removed_sentences >= 2 and len(d.text) < len(ex["answer"])
+    found = _covered_by_criterion(q, rubric, ex["answer"])
+    remove = [ids[0] for _, ids in sorted(found.items())[:2]]  # one claim from each of two criteria
+    assert len(remove) == 2
+    d = synthetic.remove_key_points(q, rubric, ex["answer"], ex["levels"], remove)
+    assert d.still_covered == [] and set(remove) <= set(d.lost)
+    assert d.removed_sentences >= 1 and len(d.text) < len(ex["answer"])
     weights = {}
     for kp in q["key_points"]:
         weights.setdefault(kp["criterion"], []).append((kp["id"], kp.get("weight", 1)))
@@ -78,7 +89,8 @@ def test_removing_key_points_follows_the_documented_rule(ws):
         kps = weights.get(cid, [])
         share = sum(w for k, w in kps if k in d.lost) / sum(w for _, w in kps) if kps else 0
         assert d.levels[cid] == 1 + int(np.floor((level - 1) * (1 - share) + 0.5))
-    assert d.levels["reflection"] < ex["levels"]["reflection"] and d.levels["collaboration"] == 1
+    lowered = {kp["criterion"] for kp in q["key_points"] if kp["id"] in remove}
+    assert any(d.levels[c] < ex["levels"][c] for c in lowered)
 
 
 def test_intended_levels_rule_by_hand():
@@ -124,21 +136,23 @@ def test_llm_answers_only_when_configured(ws, monkeypatch):
     from simulator.llm.config import LLMConfig
 
     s, t, admin, _, gold = ws
-    assert teams.add_llm_answers(s, t, admin, gold, "beh-model-rollback", [["comms"]]) == []
     q, rubric, ex = _strong_example()
+    collab = [kp["id"] for kp in q["key_points"] if kp["criterion"] == "collaboration"]
+    assert teams.add_llm_answers(s, t, admin, gold, "beh-model-rollback", [collab[:1]]) == []
     asked = []
 
-    class Fake:
+    class Fake:  # answers with the story's first sentence only: every collaboration claim is gone
         def structured(self, messages, name, schema, **_):
             asked.append(messages[-1]["content"])
-            return adapter.Reply(data={"answer": ex["answer"].split(" I informed")[0]}, model="fake", usage={},
+            return adapter.Reply(data={"answer": ex["answer"].split(". ")[0] + "."}, model="fake", usage={},
                                  attempts=1)
 
     monkeypatch.setattr(adapter, "get_adapter", lambda config: Fake())
-    [row] = teams.add_llm_answers(s, t, admin, gold, "beh-model-rollback", [["comms", "eval-gap"]],
+    [row] = teams.add_llm_answers(s, t, admin, gold, "beh-model-rollback", [collab],
                                   config=LLMConfig(api_key="test"))
-    assert "Do not mention" in asked[0] and q["key_points"][-1]["text"] in asked[0]
-    assert row.source == "llm" and "comms" in row.origin["lost"] and row.intended["collaboration"] == 1
+    texts = {kp["id"]: kp["text"] for kp in q["key_points"]}
+    assert "Do not mention" in asked[0] and texts[collab[-1]] in asked[0]
+    assert row.source == "llm" and set(collab) <= set(row.origin["lost"]) and row.intended["collaboration"] == 1
 
 
 def _check_plan(pairs, answers, graders, n):

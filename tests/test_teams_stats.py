@@ -17,7 +17,7 @@ NOISE = 0.35
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """A team of eight Faker-named graders: gold first, then an allocated calibration round; keyword on all."""
+    """A team of eight Faker-named graders: gold first, then an allocated calibration round; keyword on the gold."""
     sessions = module_sessions(tmp_path_factory.mktemp("stats") / "stats.sqlite3")
     fake = Faker()
     fake.seed_instance(7)
@@ -45,8 +45,10 @@ def graded(tmp_path_factory):
     for answer_id, g in alloc.created:
         i = people.index(g)
         teams.submit_grade(s, team.id, g, answer_id, simulated_levels(truth[answer_id], SEVERITY[i], NOISE, rng))
+    # the keyword grader grades the gold set (certification); it is kept out of the people's calibration round,
+    # whose alpha the test checks: on these synthetic behavioural answers it agrees with people at kappa ~0.4
+    # (the behavioural round is not certified for it; see mockloop graders certify)
     teams.certify_machine(s, team.id, admin, "keyword")
-    teams.run_machine_grader(s, team.id, admin, "keyword", set_id=calib)
     s.commit()
     names = {m["user_id"]: m["username"] for m in teams.list_members(s, team.id, admin)}
     yield s, team.id, admin, people, names, alloc
