@@ -23,13 +23,28 @@ def _day(at: str | None) -> str:
     return (at or "")[:10]
 
 
+def labels(points: list[dict[str, Any]]) -> list[str]:
+    """A label per point that tells it apart from the others: the date, with the time (HH:MM) when another
+    point falls on the same day, and a #n when even the minute is shared."""
+    days = [_day(p.get("at")) for p in points]
+    out = [day if days.count(day) == 1 else (p.get("at") or "")[:16].replace("T", " ") for day, p in zip(days, points)]
+    seen: dict[str, int] = {}
+    counts = {label: out.count(label) for label in out}
+    for i, label in enumerate(out):
+        if counts[label] > 1:
+            seen[label] = seen.get(label, 0) + 1
+            out[i] = f"{label} #{seen[label]}"
+    return out
+
+
 def svg_chart(series: dict[str, Any], chart_id: str) -> Markup:
     """Levels 1..5 (y) over loops in time order (x): grid, line, dots with a tooltip each, title and description."""
     points = series["points"]
     n = len(points)
     title = f"{series['name']} ({series['round'].replace('_', ' ')})"
     levels = [p["level"] for p in points]
-    desc = (f"{n} graded loop(s) from {_day(points[0]['at'])} to {_day(points[-1]['at'])}; levels "
+    names = labels(points)
+    desc = (f"{n} graded loop(s), oldest first, from {names[0]} to {names[-1]}; levels "
             + ", ".join(f"{lv:g}" for lv in levels) + f"; latest {levels[-1]:g} of 5.") if n else "No graded loops yet."
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
            f'role="img" aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d">',
@@ -44,13 +59,13 @@ def svg_chart(series: dict[str, Any], chart_id: str) -> Markup:
     coords = [(_x(i, n), _y(p["level"])) for i, p in enumerate(points)]
     if n > 1:
         out.append('<polyline class="chart-line" points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords) + '"/>')
-    for (x, y), p in zip(coords, points):
-        tip = f"Loop {p['loop_id']} ({p['track']}), {_day(p['at'])}: level {p['level']:g}"
+    for (x, y), p, name in zip(coords, points, names):
+        tip = f"Loop {p['loop_id']} ({p['track']}), {name}: level {p['level']:g}"
         out.append(f'<circle class="chart-dot" cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{escape(tip)}</title></circle>')
     if n:
-        out.append(f'<text class="chart-label" x="{LEFT}" y="{HEIGHT - 8}">{escape(_day(points[0]["at"]))}</text>')
+        out.append(f'<text class="chart-label" x="{LEFT}" y="{HEIGHT - 8}">{escape(names[0])}</text>')
         if n > 1:
             out.append(f'<text class="chart-label" x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" text-anchor="end">'
-                       f'{escape(_day(points[-1]["at"]))}</text>')
+                       f'{escape(names[-1])}</text>')
     out.append("</svg>")
     return Markup("".join(out))
