@@ -28,6 +28,19 @@ def clock_text(seconds: float | None) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
+def starter_code(question: dict[str, Any]) -> str:
+    """The ML-coding problem's starter code (its signature and docstring), as the web page shows it."""
+    name = (question.get("coding") or {}).get("problem")
+    if not name:
+        return ""
+    try:
+        from simulator.coding import get
+
+        return str(get(name).STARTER).strip("\n")
+    except Exception:  # the coding module is optional here: no starter is better than no round
+        return ""
+
+
 class Quit(Exception):
     """The candidate asked to stop; everything is saved."""
 
@@ -42,6 +55,7 @@ class TerminalSession:
         self.echo = echo or click.echo
         self.poll_s = poll_s
         self.tty = sys.stdout.isatty() if tty is None else tty
+        self.starter = ""  # the current ML-coding round's starter code
 
     # ---- the whole loop ------------------------------------------------------------
     def run(self, grader: str = "auto") -> dict[str, Any]:
@@ -86,6 +100,10 @@ class TerminalSession:
         rule = format_rule(self.service.bank.question(rv["question_id"]))
         if rule:
             self.echo(f"How your answer is read: {rule}\n")
+        self.starter = starter_code(self.service.bank.question(rv["question_id"])) if rv["round"] == "ml_coding" else ""
+        if self.starter:
+            self.echo("Starter code (write this function; :e opens it in $EDITOR to fill in, :r runs the examples):\n"
+                      f"{self.starter}\n")
         self.echo(f"[{clock_text(rv['time_left_s'])} left] " + ("Continue your answer." if rv["draft"] else "Your answer:"))
         if rv["draft"]:
             self.echo(rv["draft"])
@@ -155,7 +173,8 @@ class TerminalSession:
             elif command == ":p":
                 self._toggle_pause(round_id, rv)
             elif command == ":e":
-                lines = edit_in_editor("\n".join(lines), ".py" if rv["round"] == "ml_coding" else ".md").split("\n")
+                start = "\n".join(lines) or (self.starter if probe is None else "")
+                lines = edit_in_editor(start, ".py" if rv["round"] == "ml_coding" else ".md").split("\n")
                 self._save(round_id, lines, probe)
                 self.echo(f"[saved {len(lines)} line(s) from the editor]")
             elif command.startswith(":f "):
