@@ -9,8 +9,9 @@ import pytest
 from simulator.bank import default_bank
 from simulator.selection import plan_loop
 
-MINIMUM = {"paper_discussion": 40, "math_fundamentals": 40, "distributed_systems": 40,
-           "research_framing": 30, "behavioral": 30, "ml_coding": 25}
+# the content issue's targets (ML coding's are the coding issue's, not yet met: 45)
+MINIMUM = {"paper_discussion": 75, "math_fundamentals": 55, "distributed_systems": 60,
+           "research_framing": 45, "behavioral": 45, "ml_coding": 30}
 STOP = set("the a an of to and or in on for with is are be this that you your how what why would which when "
            "it its as at by from we our they their there can do does if not".split())
 
@@ -28,7 +29,8 @@ def test_round_counts(bank):
     counts = Counter(q["round"] for q in bank.questions.values())
     for round_type, minimum in MINIMUM.items():
         assert counts[round_type] >= minimum, f"{round_type}: {counts[round_type]} < {minimum}"
-    assert len(bank.papers) >= 20
+    assert len(bank.papers) >= 38 and sum(1 for p in bank.papers.values() if p["year"] >= 2024) >= 12
+    assert len(bank.questions) >= 330
     applied = [q for q in bank.questions.values() if "applied" in q.get("tags", [])]
     assert len(applied) >= 20 and all("applied-ml-engineer" in q["tracks"] for q in applied)
 
@@ -86,3 +88,39 @@ def test_loops_in_a_row_never_repeat(bank, track):
         ids = [q["id"] for _, q in plan]
         assert not set(ids) & seen, f"loop {n} repeats {set(ids) & seen}"
         seen.update(ids)
+
+
+def test_every_non_coding_question_meets_the_content_bar(bank):
+    """Three claims (with misconceptions) per assessed criterion, no single-word alias, three examples graded on
+    every criterion with a rationale: question_bank/AUTHORING.md, checked by tools/content_lint.py."""
+    from simulator.bank_quality import question_problems, quality_stats
+
+    problems = {q["id"]: question_problems(q, bank.rubric(q["rubric"])) for q in bank.questions.values()}
+    assert {k: v for k, v in problems.items() if v} == {}
+    stats = quality_stats(bank)
+    assert stats["assessed_pairs_below_min_key_points"] == 0
+    assert stats["questions_with_three_graded_examples"] == stats["non_coding_questions"]
+    assert stats["alias_verbatim_in_examples"]["share"] < 0.1  # examples are written in their own words
+
+
+def test_every_paper_card_says_what_later_work_found(bank):
+    for card in bank.papers.values():
+        assert card.get("later_work"), card["id"]
+        for item in card["later_work"]:
+            assert item["verdict"] in ("confirmed", "revised", "overturned", "extended") and len(item["note"]) >= 20
+
+
+def test_every_round_has_a_fact_checklist():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "question_bank" / "checklists"
+    names = " ".join(p.stem for p in folder.glob("*.md"))
+    for round_type in ("paper_discussion", "math_fundamentals", "distributed_systems", "research_framing", "behavioral"):
+        assert round_type in names, round_type
+
+
+def test_the_distributed_systems_round_has_a_rubric_for_training_and_one_for_serving(bank):
+    ds = {q["rubric"] for q in bank.questions.values() if q["round"] == "distributed_systems"}
+    assert ds == {"distributed_systems", "serving_systems"}
+    for rubric in bank.rubrics.values():
+        assert rubric.get("not_applicable") and rubric.get("partial_credit"), rubric["id"]
