@@ -26,10 +26,12 @@ def _iso(t: float) -> str:
 
 
 def drift(group: Any, time: Any, value: Any, *, names: list[str] | None = None, n_windows: int = 4,
-          min_n: int = 20, z: float = 3.0, practical: float = 0.0) -> list[dict[str, Any]]:
+          min_n: int = 20, z: float = 3.0, practical: float = 0.0, min_days: float = 7.0) -> list[dict[str, Any]]:
     """Per group: slope per day with SE, change over the span, window means, and a `drifting` flag.
 
-    `time` is seconds since the epoch (NaN = unknown: those grades are ignored).
+    `time` is seconds since the epoch (NaN = unknown: those grades are ignored). A slope per day from grades
+    spanning less than `min_days` is withheld, as a statistic below `min_n` is (an hour of grades would
+    otherwise give slopes of thousands of levels per day).
     """
     g = np.asarray(group, dtype=np.int64)
     t = np.asarray(time, dtype=float)
@@ -76,6 +78,8 @@ def drift(group: Any, time: Any, value: Any, *, names: list[str] | None = None, 
         days = float(tmax[k] - tmin[k])
         if nk < min_n:
             est = withheld(f"only {nk} dated grades (minimum {min_n})", nk)
+        elif days < min_days:
+            est = withheld(f"grades span only {days:.1f} days (minimum {min_days:g})", nk)
         elif not stt[k] > 0:
             est = withheld("all grades at the same time", nk)
         elif not np.isfinite(se[k]):
