@@ -154,3 +154,21 @@ def test_the_promised_follow_up_appears_and_the_button_stays_disabled(live, page
     clock.advance(301)  # the timed follow-up's mark (5 minutes in)
     expect_text(page, "#probe-list", "How would you explain it to a new hire?")
     expect_text(page, "#probes-hidden", r"^$")
+
+
+@pytest.mark.browser
+def test_an_idle_tab_is_told_when_another_tab_replaced_its_saved_text(live, page):
+    rnd = _open_round(live, page)
+    page.fill("#answer", "saved from tab A")
+    saved(page)
+    other = page.context.new_page()
+    other.goto(f"{live[0].url}/rounds/{rnd['id']}")
+    other.fill("#answer", "replaced by tab B")
+    saved(other)
+    page.wait_for_selector("#conflict:not([hidden])")  # tab A typed nothing more, yet no longer says "saved"
+    assert page.get_attribute("#save-state", "data-state") == "conflict"
+    expect_text(page, "#conflict-theirs", r"^replaced by tab B$")
+    page.click("#keep-theirs")
+    expect_value(page, "#answer", "replaced by tab B")
+    page.wait_for_timeout(800)  # the next polls see the same revision: no second conflict
+    assert page.is_hidden("#conflict") and page.get_attribute("#save-state", "data-state") == "saved"

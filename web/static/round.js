@@ -118,7 +118,7 @@
   // A warning says how much time was left when it was given: once the clock has moved well past that, it is
   // no longer true, so it goes (the timer's colour keeps the urgency), rather than "30 seconds left" at 0:09.
   function staleWarning(rem) {
-    if (shownMark !== null && (rem === null || rem < shownMark - Math.max(10, shownMark * 0.1))) {
+    if (shownMark !== null && (rem === null || rem < shownMark - Math.max(5, shownMark * 0.1))) {
       shownMark = null;
       warning.textContent = "";
     }
@@ -209,7 +209,12 @@
       request = api("GET", data.urls.round);
     }
     return request.then(function (view) {
-      if (sent !== null && view.reason === "conflict") showConflict(view, sent);
+      if (sent !== null && view.reason === "conflict") showConflict(view);
+      if (sent === null && !conflict && typeof view.draft_seq === "number" && view.draft_seq > base &&
+          (view.status === "in_progress" || view.status === "paused")) {
+        // another tab saved while this one had nothing unsaved: the text shown here is no longer what is stored
+        if (differs(view)) showConflict(view); else base = view.draft_seq;
+      }
       if (sent !== null && view.saved) base = view.draft_seq;
       if (sent !== null && view.saved && snapshot() === sent) { dirty = false; clearBackup(); }
       if (failures) setStatus("Saved again: the server is reachable.");
@@ -236,10 +241,20 @@
     });
   }
 
-  function changed() { dirty = true; if (!conflict) setState("dirty"); backup(); }
+  function changed() {
+    dirty = true;
+    if (conflict) $("conflict-mine").textContent = answer.value; else setState("dirty");  // "this tab" stays current
+    backup();
+  }
 
   // Another tab saved since this one last did: show both versions and let the candidate choose.
-  function showConflict(view, sent) {
+  function differs(view) {
+    var mine = probeAnswers();
+    return (view.draft || "") !== answer.value ||
+      (view.probes || []).some(function (p) { return p.index in mine && (p.answer || "") !== mine[p.index]; });
+  }
+
+  function showConflict(view) {
     conflict = view;
     $("conflict-mine").textContent = answer.value;
     $("conflict-theirs").textContent = view.draft || "";
