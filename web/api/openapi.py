@@ -50,6 +50,7 @@ SCHEMAS: dict[str, Any] = {
         "text": {"type": "string"},
         "seq": {"type": ["integer", "null"], "minimum": 1,
                 "description": "Increasing per round; a draft whose seq is not above the stored one is ignored."},
+        "base": {"type": ["integer", "null"], "minimum": 0, "description": "The draft_seq this client last saw; if another client saved since, the draft is not taken: saved false, reason 'conflict', with the stored draft."},
         "probe_answers": {"type": "object", "additionalProperties": {"type": "string"}}}},
     "Answer": {"type": "object", "properties": {
         "text": {"type": ["string", "null"]},
