@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +28,7 @@ sys.path.insert(0, str(ROOT))
 from simulator.bank import load_bank  # noqa: E402
 from simulator.calibration.kappa import weighted_kappa  # noqa: E402
 from simulator.graders.keyword import KeywordGrader  # noqa: E402
-from simulator.graders.keyword import levels as klevels  # noqa: E402
-from simulator.graders.keyword import matching as kmatching  # noqa: E402
+from tune_keyword import overrides  # noqa: E402  (the same constant overrides as the ad-hoc protocol)
 
 K = 5
 GRID = {
@@ -40,22 +38,6 @@ GRID = {
     "matching.BIGRAM_SHARE": [0.0, 0.25],
 }
 SHIPPED = {"matching.COVERED": 0.75, "levels.PARTIAL_FROM": 0.35, "matching.FLIP_MIN": 0.9, "matching.BIGRAM_SHARE": 0.0}
-
-
-@contextmanager
-def overrides(cfg: dict):
-    mods = {"matching": kmatching, "levels": klevels}
-    old = {}
-    for key, value in cfg.items():
-        mod, name = key.split(".")
-        old[key] = getattr(mods[mod], name)
-        setattr(mods[mod], name, value)
-    try:
-        yield
-    finally:
-        for key, value in old.items():
-            mod, name = key.split(".")
-            setattr(mods[mod], name, value)
 
 
 def fold_of(qid: str) -> int:

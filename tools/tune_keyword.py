@@ -72,8 +72,10 @@ def fold_of(qid: str, k: int) -> int:
 
 @contextmanager
 def overrides(cfg: dict):
-    """Temporarily set module constants (keys `grader.X`, `matching.X` or `normalise.X`)."""
-    mods = {"grader": kgrader, "matching": kmatching, "normalise": knormalise}
+    """Temporarily set module constants (keys `grader.X`, `matching.X`, `normalise.X` or `levels.X`)."""
+    from simulator.graders.keyword import levels as klevels
+
+    mods = {"grader": kgrader, "matching": kmatching, "normalise": knormalise, "levels": klevels}
     old = {}
     for key, value in cfg.items():
         mod, name = key.split(".")
