@@ -13,11 +13,12 @@ from simulator.graders.keyword import KeywordGrader
 from simulator.grading_bench.blind import evaluate, load
 
 pytestmark = pytest.mark.bench
-ANSWERS = Path(__file__).resolve().parent.parent / "fixtures" / "blind" / "answers_c.jsonl"
+BLIND = Path(__file__).resolve().parent.parent / "fixtures" / "blind"
 
 
-def test_blind_answers_are_ordered_as_people_would():
-    r = evaluate(KeywordGrader(), default_bank(), load(ANSWERS))
+@pytest.mark.parametrize("name", ["answers.jsonl", "answers_c.jsonl"])  # two writers, each blind to the key points
+def test_blind_answers_are_ordered_as_people_would(name):
+    r = evaluate(KeywordGrader(), default_bank(), load(BLIND / name))
     m = r["mean_score"]
     print(f"\n{r['questions']} questions: strong > wrong {r['strong_gt_wrong']:.0%} (target 90%), "
           f"wrong <= weak + 0.05 {r['wrong_le_weak_plus_margin']:.0%} (target 80%), "
