@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import pkgutil
 
+from simulator.coding import problems as _problems
 from simulator.coding.problem import Problem, ProblemError
 
-# registered name -> module under simulator.coding.problems
+# registered name -> module under simulator.coding.problems: every module in that package is a problem
+# (its NAME must equal its module name), so adding a problem is adding one file.
 MODULES: dict[str, str] = {
-    name: name for name in (
-        "softmax", "log_softmax", "cross_entropy", "layer_norm", "rms_norm", "gelu", "dropout",
-        "attention", "multi_head_attention", "kv_cache_step", "rotary_embedding",
-        "sample_temperature", "sample_top_k", "sample_top_p", "beam_search",
-        "mlp_backprop", "adam_step", "logistic_regression", "kmeans", "pca_power_iteration",
-        "conv2d", "im2col", "bpe_merge", "lora_forward", "clip_grad_norm",
-        "embedding_bag", "pairwise_distances", "cosine_top_k", "tiled_attention", "kv_cache_decode", "sample_top_p_seeded", "torch_masked_attention", "torch_label_smoothing",
-    )
+    info.name: info.name for info in pkgutil.iter_modules(_problems.__path__) if not info.name.startswith("_")
 }
 
 _loaded: dict[str, Problem] = {}
