@@ -21,6 +21,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             kwargs.setdefault("max", 2**63 - 1)
             super().__init__(url_map, *args, **kwargs)
 
+        def to_python(self, value):
+            # Werkzeug would report a failed conversion as "no match", which becomes a 405 when the same path
+            # has a rule for another method (DELETE /api/teams/<huge>/invitation); the route is right, the id is not.
+            from werkzeug.exceptions import NotFound
+            from werkzeug.routing import ValidationError
+
+            try:
+                return super().to_python(value)
+            except ValidationError:
+                raise NotFound() from None
+
     app.url_map.converters["int"] = IdConverter
     config.configure(app, test_config)
     extensions.init_app(app)

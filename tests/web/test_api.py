@@ -142,3 +142,12 @@ def test_multi_user_api_needs_a_user(multi_client):
     response = multi_client.get("/api/loops")
     assert response.status_code == 401 and response.get_json()["error"] == "unauthorized"
     assert multi_client.get("/api/tracks").status_code == 200
+
+
+def test_a_write_without_credentials_is_401_not_a_csrf_failure(multi_client, auth):
+    for method, path in (("POST", "/api/loops"), ("PUT", "/api/rounds/1/draft"), ("DELETE", "/api/teams/1/invitation")):
+        response = multi_client.open(path, method=method, json={})
+        assert response.status_code == 401 and response.get_json()["error"] == "unauthorized", (method, path)
+    auth.register()  # signed in by the session cookie, the CSRF header is still required
+    response = multi_client.post("/api/loops", json={"track": "research-engineer"})
+    assert response.status_code == 400 and response.get_json()["error"] == "csrf_failed"

@@ -15,6 +15,13 @@ def test_ids_beyond_what_the_database_stores_are_not_found(client, path):
     assert client.get(path).status_code == 404
 
 
+@pytest.mark.parametrize("method, path", [("DELETE", f"/api/teams/{HUGE}/invitation"),
+                                          ("DELETE", f"/api/teams/1/members/{HUGE}"),
+                                          ("POST", f"/api/teams/{HUGE}/members")])
+def test_a_huge_id_on_a_path_with_several_methods_is_not_found_not_405(client, method, path):
+    assert client.open(path, method=method).status_code == 404  # the route is right, the id is not
+
+
 def test_deeply_nested_json_is_a_400(client, api):
     _, rnd = api.drill()
     deep = "[" * 100_000 + "]" * 100_000

@@ -43,3 +43,18 @@ def test_document_shape(client):
             for ref in re.findall(r"#/components/schemas/(\w+)", str(op)):
                 assert ref in schemas
             assert op["summary"] and op["responses"]
+
+
+def test_statuses_every_operation_can_answer_are_documented(client):
+    """An id in the path can be not found; a write can fail the CSRF check; every operation but the public ones
+    can answer 401 (schemathesis holds the answers to this in test_security_schemathesis.py)."""
+    doc = client.get("/api/openapi.json").get_json()
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            codes = set(op["responses"])
+            public = op.get("security") == []
+            assert public or "401" in codes, (path, method)
+            assert "{" not in path or "404" in codes, (path, method)
+            assert method == "get" or public or "400" in codes, (path, method)
+    for path in ("/api/teams/{team_id}/report", "/api/teams/{team_id}/report.csv", "/api/teams/{team_id}/grades.csv"):
+        assert "400" in doc["paths"][path]["get"]["responses"]  # a set_id that is not the team's set

@@ -26,10 +26,10 @@ def authenticate() -> None:
         return
     if request.endpoint in PUBLIC:
         return
+    if g.get("user_id") is None:  # no credentials at all: 401 first (not the CSRF failure, a 400, nor a 403)
+        abort(401)
     if request.method not in SAFE_METHODS:
         csrf.protect()
-    if g.get("user_id") is None:
-        abort(401)
 
 
 def body() -> dict[str, Any]:

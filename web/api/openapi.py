@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 document for /api/ (a test checks it matches the routes, both ways)."""
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from web.api.peers import PATHS as PEER_PATHS  # /api/peer/... and share links, documented in web/peers/apidoc.py
@@ -140,6 +141,23 @@ def paths() -> dict[str, dict[str, Any]]:
     }
 
 
+def _complete(all_paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Statuses any operation of a kind can answer, whatever its own list says: 404 where the path holds a
+    parameter (no such object, not yours, or an id beyond what is stored), and 400 for a write that is not public
+    (a session request without the CSRF header)."""
+    out = copy.deepcopy(all_paths)
+    for path, ops in out.items():
+        for method, op in ops.items():
+            responses = op["responses"]
+            if "{" in path and "404" not in responses:
+                responses["404"] = {"description": "No such object, or not yours", **_json(ref("Error"))}
+            if method in ("post", "put", "patch", "delete") and op.get("security") != [] and "400" not in responses:
+                responses["400"] = {"description": "A CSRF failure: a session request without the X-CSRFToken header",
+                                    **_json(ref("Error"))}
+            op["responses"] = dict(sorted(responses.items()))
+    return out
+
+
 def document(server: str = "") -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -149,7 +167,7 @@ def document(server: str = "") -> dict[str, Any]:
                                 "the CSRF token in the X-CSRFToken header."},
         "servers": [{"url": server or "/"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": {**paths(), **TEAM_PATHS, **PEER_PATHS},
+        "paths": _complete({**paths(), **TEAM_PATHS, **PEER_PATHS}),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {

@@ -163,8 +163,9 @@ PATHS: dict[str, dict[str, Any]] = {
     "/api/teams/{team_id}/certifications/machine": {"post": op(
         "certify_machine", "Run a machine grader on the gold answers and certify it (admin)", body=MACHINE)},
     "/api/teams/{team_id}/report": {"get": op("team_report", "Every statistic with n and CI, and the flags",
-                                              extra=QUERY)},
-    "/api/teams/{team_id}/report.csv": {"get": op("team_report_csv", "The statistics, one row each", CSV, extra=QUERY)},
+                                              extra=QUERY, errors=(400, 403, 404))},
+    "/api/teams/{team_id}/report.csv": {"get": op("team_report_csv", "The statistics, one row each", CSV, extra=QUERY,
+                                                  errors=(400, 403, 404))},
     "/api/teams/{team_id}/grades.csv": {"get": op("team_grades_csv", "The grades, as `mockloop calibrate` reads them",
-                                                  CSV, extra=QUERY[:1])},
+                                                  CSV, extra=QUERY[:1], errors=(400, 403, 404))},
 }
