@@ -202,6 +202,30 @@ class Accounts:
             if user is not None:
                 user.session_generation = int(user.session_generation or 0) + 1
 
+    def change_password(self, user_id: int, current: str, new: str, ip: str = "") -> int:
+        """Set a new password and end every session issued so far; the new session generation (for the session
+        that asked, re-issued). AccountError naming the field when `current` is wrong or `new` is not acceptable,
+        and nothing changes; a wrong current password counts as a failed sign-in (RateLimited when locked out)."""
+        ip = (ip or "unknown")[:64]
+        now = self.clock.now()
+        cutoff = now - timedelta(seconds=self.limit.window_s)
+        if len(new or "") < MIN_PASSWORD:
+            raise AccountError("new_password", f"Passwords need at least {MIN_PASSWORD} characters.")
+        if len(new) > MAX_PASSWORD:
+            raise AccountError("new_password", f"Passwords can be at most {MAX_PASSWORD} characters.")
+        new_hash = hash_password(new, self.password_method)
+        with unit_of_work(self.sessions) as s:
+            user = s.get(User, user_id)
+            if user is None:
+                raise LookupError(f"no user {user_id}")
+            self._check_limit(s, user.username, ip, cutoff, self.limit)
+            if check_password(user.password_hash, current, self.password_method):
+                user.password_hash = new_hash
+                user.session_generation = int(user.session_generation or 0) + 1
+                return user.session_generation
+            s.add(LoginFailure(username=user.username, ip=ip, at=now))  # committed before the refusal
+        raise AccountError("current_password", "The current password is wrong; the password is unchanged.")
+
     def _forget_tokens(self, user_id: int) -> None:
         with self._tokens_lock:
             self._tokens = {h: v for h, v in self._tokens.items() if v[0] != user_id}

@@ -128,3 +128,19 @@ def test_token_cache_expires_for_changes_made_elsewhere(sessions, clock):
     later = here._monotonic() + 6
     here._monotonic = lambda: later
     assert here.user_for_token(token) is None  # ...for at most token_cache_s
+
+
+def test_changing_the_password_needs_the_current_one_and_ends_every_session(accounts, sessions):
+    uid = accounts.register("alice", PW)
+    before = accounts.session_state(uid)[1]
+    with pytest.raises(AccountError) as wrong:
+        accounts.change_password(uid, "not the password", "a brand new password")
+    assert wrong.value.field == "current_password"
+    with pytest.raises(AccountError) as short:
+        accounts.change_password(uid, PW, "short")
+    assert short.value.field == "new_password"
+    assert accounts.session_state(uid)[1] == before and accounts.authenticate("alice", PW, "ip") == uid  # unchanged
+    generation = accounts.change_password(uid, PW, "a brand new password")
+    assert generation == accounts.session_state(uid)[1] == before + 1
+    assert accounts.authenticate("alice", PW, "ip") is None
+    assert accounts.authenticate("alice", "a brand new password", "ip") == uid

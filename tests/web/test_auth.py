@@ -1,5 +1,5 @@
 """Accounts on a shared server: register, sign in and out, the rate limit, tokens; none of it on a local install."""
-from tests.web.conftest import PASSWORD, csrf_token
+from tests.web.conftest import PASSWORD, AuthActions, csrf_token
 
 
 def test_single_user_has_no_sign_up(client):
@@ -84,3 +84,60 @@ def test_a_cookie_copied_before_sign_out_is_dead_after_it(multi_app, multi_clien
     assert thief.get("/loops/new").status_code == 302  # signing out ended it everywhere
     auth.login()
     assert multi_client.get("/loops/new").status_code == 200 and thief.get("/loops/new").status_code == 302
+
+
+NEW_PASSWORD = "a new and longer passphrase"
+
+
+def change_password(client, current=PASSWORD, new=NEW_PASSWORD, confirm=None):
+    return client.post("/account/password", data={"csrf_token": csrf_token(client, "/account"),
+                                                  "current_password": current, "new_password": new,
+                                                  "confirm": new if confirm is None else confirm})
+
+
+def copied_cookie(app, client):
+    thief = app.test_client()
+    thief.set_cookie("mockloop_session", client.get_cookie("mockloop_session").value)
+    assert thief.get("/loops/new").status_code == 200
+    return thief
+
+
+def test_changing_the_password_ends_every_other_session_and_keeps_this_one(multi_app, multi_client, auth):
+    auth.register()
+    thief = copied_cookie(multi_app, multi_client)
+    response = change_password(multi_client)
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    assert "every other session is signed out" in multi_client.get("/account").get_data(as_text=True)
+    assert multi_client.get("/loops/new").status_code == 200  # this session was re-issued
+    assert thief.get("/loops/new").status_code == 302  # the copied cookie is dead
+    other = AuthActions(multi_app.test_client())
+    assert other.login(password=PASSWORD).status_code == 401
+    assert other.login(password=NEW_PASSWORD).status_code == 302
+
+
+def test_a_wrong_current_password_is_a_clear_error_and_changes_nothing(multi_app, multi_client, auth):
+    auth.register()
+    thief = copied_cookie(multi_app, multi_client)
+    response = change_password(multi_client, current="not my password")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "The current password is wrong; the password is unchanged." in html
+    assert 'id="current_password-error"' in html
+    assert change_password(multi_client, new="short").status_code == 400  # the new one too short: unchanged
+    assert change_password(multi_client, confirm="something else entirely").status_code == 400
+    assert thief.get("/loops/new").status_code == 200 and multi_client.get("/loops/new").status_code == 200
+    other = AuthActions(multi_app.test_client())
+    assert other.login(password=NEW_PASSWORD).status_code == 401
+    assert other.login(password=PASSWORD).status_code == 302
+
+
+def test_wrong_current_passwords_count_as_failed_sign_ins(multi_client, auth):
+    auth.register()
+    for _ in range(5):
+        assert change_password(multi_client, current="not my password").status_code == 400
+    response = change_password(multi_client)
+    assert response.status_code == 429 and "Too many wrong passwords" in response.get_data(as_text=True)
+
+
+def test_a_local_install_has_no_password_to_change(client):
+    assert "current-password" not in client.get("/account").get_data(as_text=True)
+    assert change_password(client).status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from simulator.accounts import AccountError, RateLimited
-from web.auth.forms import LoginForm, RegisterForm
+from web.auth.forms import LoginForm, PasswordForm, RegisterForm
 from web.extensions import accounts
 from web.security import login_required, safe_next, sign_in, sign_out
 
@@ -67,18 +67,45 @@ def logout():
     return redirect(url_for("home.index"))
 
 
+def _account_page(token: str | None = None, password_form: PasswordForm | None = None, status: int = 200):
+    return render_template("auth/account.html", has_token=token is not None or accounts().has_token(g.user_id),
+                           token=token, username=g.username or "local",
+                           password_form=password_form or PasswordForm(formdata=None)), status
+
+
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("auth/account.html", has_token=accounts().has_token(g.user_id), token=None,
-                           username=g.username or "local")
+    return _account_page()
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    """Needs the current password; every other session (a copied cookie too) ends, this one is re-issued."""
+    _multi_user_only()
+    form = PasswordForm()
+    status = 400  # unless changed (a redirect) or locked out
+    if form.validate_on_submit():
+        try:
+            accounts().change_password(g.user_id, form.current_password.data, form.new_password.data,
+                                       request.remote_addr or "")
+        except AccountError as exc:
+            getattr(form, exc.field).errors.append(exc.message)
+        except RateLimited as exc:
+            form.form_errors.append(f"Too many wrong passwords; {exc}.")
+            status = 429
+        else:
+            sign_in(g.user_id)  # this session continues in the new generation
+            flash("The password is changed; every other session is signed out.", "ok")
+            return redirect(url_for("auth.account"))
+    return _account_page(password_form=form, status=status)
 
 
 @bp.post("/account/token")
 @login_required
 def create_token():
-    token = accounts().create_token(g.user_id)
-    return render_template("auth/account.html", has_token=True, token=token, username=g.username or "local")
+    return _account_page(token=accounts().create_token(g.user_id))
 
 
 @bp.post("/account/token/revoke")

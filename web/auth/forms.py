@@ -26,3 +26,15 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField("Repeat the password", validators=[InputRequired(), EqualTo("password", "The passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField("Create the account")
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[InputRequired(), Length(max=MAX_PASSWORD)],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField("New password", validators=[InputRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
+                                 render_kw={"autocomplete": "new-password"},
+                                 description=f"At least {MIN_PASSWORD} characters.")
+    confirm = PasswordField("Repeat the new password",
+                            validators=[InputRequired(), EqualTo("new_password", "The passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})
+    submit = SubmitField("Change the password")
