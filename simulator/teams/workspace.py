@@ -229,6 +229,18 @@ def remove_member(session: Session, team_id: int, actor: int, user_id: int) -> N
     session.flush()
 
 
+def end_member_sessions(session: Session, team_id: int, actor: int, user_id: int) -> None:
+    """Sign a member out everywhere (admin): every session of that account ends at once (a lost laptop, a shared
+    computer). It signs in again with its password; its API token is not touched."""
+    require_admin(session, team_id, actor)
+    m = membership(session, team_id, user_id)
+    if m is None or m.role.startswith(PENDING):  # invited but not joined: not the team's to sign out
+        raise NotFound(f"user {user_id} is not a member of team {team_id}")
+    user = session.get(User, user_id)
+    user.session_generation = int(user.session_generation or 0) + 1
+    session.flush()
+
+
 def update_settings(session: Session, team_id: int, actor: int, *, kappa_threshold: float | None = None,
                     min_gold: int | None = None, require_certification: bool | None = None) -> Team:
     """Certification threshold (quadratic weighted kappa), minimum gold answers, and whether it is required."""

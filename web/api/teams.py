@@ -146,6 +146,14 @@ def remove_member(team_id: int, user_id: int):
     return "", 204
 
 
+@bp.delete("/teams/<int:team_id>/members/<int:user_id>/sessions")
+def end_member_sessions(team_id: int, user_id: int):
+    """Sign a member out everywhere (admin): every session cookie of that account stops working."""
+    with c.team_session() as s:
+        workspace.end_member_sessions(s, team_id, g.user_id, user_id)
+    return "", 204
+
+
 @bp.get("/teams/<int:team_id>/questions")
 def list_questions(team_id: int):
     with c.team_session() as s:

@@ -102,6 +102,17 @@ def change_password():
     return _account_page(password_form=form, status=status)
 
 
+@bp.post("/account/sessions/end")
+@login_required
+def end_other_sessions():
+    """Sign out everywhere else: every session of this account ends but this one (re-issued)."""
+    _multi_user_only()
+    accounts().end_sessions(g.user_id)
+    sign_in(g.user_id)
+    flash("Every other session of this account is signed out.", "ok")
+    return redirect(url_for("auth.account"))
+
+
 @bp.post("/account/token")
 @login_required
 def create_token():

@@ -98,6 +98,9 @@ PATHS: dict[str, dict[str, Any]] = {
         "put": op("set_member_role", "Change a member's role (admin; a team keeps one admin)", params=TU,
                   body={"type": "object", "required": ["role"], "properties": {"role": {"enum": ["admin", "interviewer"]}}}),
         "delete": op("remove_member", "Remove a member (admin)", None, params=TU, status="204")},
+    "/api/teams/{team_id}/members/{user_id}/sessions": {
+        "delete": op("end_member_sessions", "Sign a member out everywhere: every session of that account ends at once "
+                     "(admin; API tokens are not touched)", None, params=TU, status="204")},
     "/api/teams/{team_id}/questions": {
         "get": op("list_questions", "The team's questions (without content)"),
         "post": op("save_question", "Create or edit a question (by its id); a change puts it back to draft",

@@ -7,7 +7,7 @@ from simulator import teams
 from simulator.teams import workspace
 from simulator.teams.certification import certification_queue
 from web.config import flag
-from web.security import login_required
+from web.security import login_required, sign_in
 from web.teams import bp, team_context
 from web.teams.common import INVITED, check_settings, team_session
 from web.teams.demo import seed_demo
@@ -124,6 +124,20 @@ def remove_member(team_id: int, user_id: int):
     flash("The member is removed; their grades stay in the statistics.", "ok")
     if user_id == g.user_id:
         return redirect(url_for("teams.index"))
+    return redirect(url_for("teams.members", team_id=team_id))
+
+
+@bp.post("/<int:team_id>/members/<int:user_id>/sessions/end")
+@login_required
+def end_member_sessions(team_id: int, user_id: int):
+    with team_session() as s:
+        workspace.end_member_sessions(s, team_id, g.user_id, user_id)
+    if user_id == g.user_id:  # an admin signing themself out everywhere keeps the session that asked
+        sign_in(g.user_id)
+        flash("Every other session of yours is signed out.", "ok")
+    else:
+        flash("That member is signed out everywhere (every session ended); they sign in again with their password.",
+              "ok")
     return redirect(url_for("teams.members", team_id=team_id))
 
 
