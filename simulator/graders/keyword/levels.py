@@ -22,7 +22,7 @@ MISCONCEPTION_FACTOR = 0.5  # the round score is multiplied by this once per mis
 MAX_LISTED = 4  # claims listed per note
 # Partial credit for a claim whose phrasing is only partly there (coverage in [PARTIAL_FROM, COVERED)): off unless
 # leave-questions-out cross-validation on the gold set (tools/tune_curated.py) says it helps.
-PARTIAL_FROM: float | None = 0.35
+PARTIAL_FROM: float | None = 0.45
 PARTIAL_CREDIT = 0.5
 
 
