@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
+import sqlalchemy.exc
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from simulator.engine import InvalidTransition, ModeError, NotFound
+from simulator.storage.db import StorageError, is_disk_full
 
 MESSAGES = {
     400: "The request was not understood.",
@@ -19,6 +22,11 @@ MESSAGES = {
     413: None,  # filled in with the configured limit
     429: "Too many attempts; wait and try again.",
 }
+DISK_FULL = ("The server's disk is full, so it cannot store anything now; your draft is kept in this browser "
+             "and is saved again when there is room. Nothing saved before is lost.")
+DISK_FULL_PAGE = ("The server's disk is full, so it could not store this and nothing was changed. Nothing saved "
+                  "before is lost; go back to keep what you typed (the round page keeps its draft in this browser) "
+                  "and try again later.")
 
 
 def wants_json() -> bool:
@@ -27,7 +35,8 @@ def wants_json() -> bool:
 
 def error_response(status: int, message: str, code: str | None = None):
     code = code or {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                    405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}.get(status, "error")
+                    405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited",
+                    507: "disk_full"}.get(status, "error")
     if wants_json():
         response = jsonify(error=code, message=message, status=status)
         response.status_code = status
@@ -78,6 +87,17 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(RecursionError)
     def too_deep(exc: RecursionError):
         return error_response(400, "The request body is nested too deeply to read.")
+
+    @app.errorhandler(StorageError)
+    @app.errorhandler(OSError)
+    @app.errorhandler(sqlalchemy.exc.OperationalError)
+    @app.errorhandler(sqlite3.OperationalError)
+    def disk_full(exc: Exception):
+        """A write the disk had no room for: 507 saying so, not a 500 (the page keeps its draft and retries)."""
+        if not is_disk_full(exc):
+            raise exc  # any other storage or system error is a server error, logged as one
+        app.logger.error(f"Disk full on {redact(request.path)} [{request.method}]: {exc}")
+        return error_response(507, DISK_FULL if wants_json() else DISK_FULL_PAGE)
 
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound):

@@ -15,6 +15,30 @@ class StorageError(Exception):
     """The database cannot be reached or read; the message says which and why."""
 
 
+class DiskFull(StorageError):
+    """A write failed because the disk (or the database's quota) is full: nothing of it was stored."""
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    """Whether `exc`, or the driver error it wraps, says the disk is full: SQLite's "database or disk is full"
+    (SQLITE_FULL), an OSError ENOSPC/EDQUOT, or PostgreSQL's disk_full (SQLSTATE 53100)."""
+    import errno
+
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, DiskFull):
+            return True
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            return True
+        if "database or disk is full" in str(exc) or getattr(exc, "sqlite_errorname", None) == "SQLITE_FULL":
+            return True
+        if getattr(exc, "pgcode", None) == "53100" or getattr(exc, "sqlstate", None) == "53100":
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def _redact(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -124,7 +148,7 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         if isinstance(exc, IntegrityError):  # a constraint, not a broken database: the caller's to handle
             raise
         url = _redact(str(session.get_bind().url))
-        raise StorageError(f"database {url} failed: {exc.orig}") from None
+        raise (DiskFull if is_disk_full(exc) else StorageError)(f"database {url} failed: {exc.orig}") from None
     except Exception:
         _rollback(session)
         raise

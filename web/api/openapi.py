@@ -143,8 +143,8 @@ def paths() -> dict[str, dict[str, Any]]:
 
 def _complete(all_paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Statuses any operation of a kind can answer, whatever its own list says: 404 where the path holds a
-    parameter (no such object, not yours, or an id beyond what is stored), and 400 for a write that is not public
-    (a session request without the CSRF header)."""
+    parameter (no such object, not yours, or an id beyond what is stored), 400 for a write that is not public
+    (a session request without the CSRF header), and 507 for any signed-in call when the disk is full."""
     out = copy.deepcopy(all_paths)
     for path, ops in out.items():
         for method, op in ops.items():
@@ -154,6 +154,9 @@ def _complete(all_paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
             if method in ("post", "put", "patch", "delete") and op.get("security") != [] and "400" not in responses:
                 responses["400"] = {"description": "A CSRF failure: a session request without the X-CSRFToken header",
                                     **_json(ref("Error"))}
+            if op.get("security") != [] and "507" not in responses:  # every signed-in call may write (the clock)
+                responses["507"] = {"description": "The server's disk is full: nothing was stored, and the message "
+                                                   "says so (a page keeps its draft and retries)", **_json(ref("Error"))}
             op["responses"] = dict(sorted(responses.items()))
     return out
 

@@ -229,9 +229,13 @@
       failures += 1;
       var wait = Math.min(30, Math.pow(2, failures - 1));
       retryAt = performance.now() + wait * 1000;
-      var why = err.status ? err.message : "cannot reach the server";
+      var why = err.status ? err.message.replace(/\.$/, "") : "cannot reach the server";
       setState("failed");
-      setStatus("Not saved: " + why + ". Retrying in " + wait + " s; your text is kept in this browser.", true);
+      if (err.status === 507) {  // the server has no room: the draft stays in this browser (backup) until it has
+        setStatus("Not saved: the server's disk is full. Your draft is kept in this browser; retrying in " + wait + " s.", true);
+      } else {
+        setStatus("Not saved: " + why + ". Retrying in " + wait + " s; your text is kept in this browser.", true);
+      }
       setTimeout(function () { sync(); }, wait * 1000);
       return false;
     }).then(function (ok) {
