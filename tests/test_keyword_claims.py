@@ -145,3 +145,29 @@ def test_a_number_misconception_needs_the_wrong_number_without_the_right_one():
     wrong = g.grade(q, RUBRIC, "Mixed-precision Adam needs 8 bytes per parameter.")
     assert "misconceptions" not in right["details"]
     assert [m["key_point"] for m in wrong["details"]["misconceptions"]] == ["bytes"]
+
+
+def _question(prompt, key_points):
+    return dict(QUESTION, id="claims-echo", prompt=prompt, key_points=key_points)
+
+
+def test_an_answer_that_only_echoes_the_question_does_not_make_a_claim_in_the_same_words():
+    q = _question("Tell me about a metric that misled a launch decision.", [
+        kp("named", "I name the metric and the launch decision", aliases=["metric launch decision"]),
+        kp("fix", "we added a holdout check before every later launch"), kp("why", "clicks rose while retention fell")])
+    g = KeywordGrader()
+    echo = g.grade(q, RUBRIC, "A metric misled our launch decision once.")
+    assert "named" not in echo["criteria"][0]["key_points_covered"]
+    own = g.grade(q, RUBRIC, "I name the metric: click-through, which drove the launch decision for the ranking model.")
+    assert "named" in own["criteria"][0]["key_points_covered"]  # question words still count beside the answer's own
+
+
+def test_a_one_word_misconception_phrasing_is_not_read_as_stated():
+    q = _question("Tell me about a mistake you made.", [
+        kp("learn", "I changed how I review changes afterwards", contradicts=["I would do the same again", "there was no review"]),
+        kp("own", "I owned the mistake"), kp("tell", "I told the team the same day")])
+    g = KeywordGrader()
+    same = g.grade(q, RUBRIC, "We shipped the same model to two regions, and I caught the mistake in the second one.")
+    assert not same["details"].get("misconceptions")
+    negated = g.grade(q, RUBRIC, "There was no review at all of what I shipped, and I saw no reason for one.")
+    assert [m["key_point"] for m in negated["details"].get("misconceptions", [])] == ["learn"]

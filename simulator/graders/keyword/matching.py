@@ -25,9 +25,12 @@ IDF_POWER = 0.5  # curated key points: idf is damped, rare words count more, but
 ADHOC_IDF_POWER = 0.5
 CROSS_SENTENCE = 0.9  # a key point gathered from several sentences earns a little less
 BIGRAM_SHARE = 0.0  # share of a phrase's coverage that needs its words in order: 0 by leave-questions-out CV on the gold set (0.25 cost 0.06 kappa)
+# A phrasing matched only by words the question itself uses ("metric", "launch" for a question about a metric that
+# misled a launch) is an echo of the question, not the claim: its coverage keeps this share (1.0 = off; 0.5 by CV, tools/tune_curated.py).
+QUESTION_ECHO = 0.5
 PIVOT_MISSING = 0.5  # a phrasing without one of its pivot words (more/less, before/after, ...) keeps this share
 COVERED = 0.65  # a phrasing's coverage needed for its claim to count as made
-CONTRA_COVERED = 0.9  # a misconception phrasing's coverage needed for it to count as stated (CV, tools/tune_curated.py)
+CONTRA_COVERED = 0.75  # a misconception phrasing's coverage needed for it to count as stated (CV, tools/tune_curated.py)
 FLIP_MIN = 0.9  # a phrasing read with an odd number of flipped words (negated, or an antonym) is its opposite; nearly every word must be there
 # COVERED, CONTRA_COVERED, CONTRA_MIN_WORDS, FLIP_MIN, BIGRAM_SHARE and levels.PARTIAL_FROM: leave-questions-out CV on the
 # gold set and the blind development sets A and B (tools/tune_curated.py)
@@ -236,6 +239,7 @@ def variant_coverage(v: Variant, cq: Compiled, best, bigrams, pivots: frozenset[
     only PIVOT_MISSING of its coverage: "reverse KL ... mode" without "seeking" is not the claim."""
     num = den = 0.0
     hits: list[int] = []
+    matched: list[str] = []
     missing_pivot = False
     for st, ng in zip(v.stems, v.negs):
         w = cq.weight(st)
@@ -244,6 +248,7 @@ def variant_coverage(v: Variant, cq: Compiled, best, bigrams, pivots: frozenset[
         if m is not None:
             num += w * m[0]
             hits.append(m[1])
+            matched.append(st)
         elif st in pivots:
             missing_pivot = True
     if den <= 0:
@@ -254,6 +259,8 @@ def variant_coverage(v: Variant, cq: Compiled, best, bigrams, pivots: frozenset[
         cov = (1 - BIGRAM_SHARE) * cov + BIGRAM_SHARE * b
     if missing_pivot:
         cov *= PIVOT_MISSING
+    if QUESTION_ECHO < 1.0 and hits and cq.qstems and all(al_st in cq.qstems for al_st in matched):
+        cov *= QUESTION_ECHO
     return cov, sorted(hits)
 
 
