@@ -55,7 +55,7 @@ def make_engine(url: str) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(_with_driver(url), pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         raise StorageError(
             f"cannot use database {_redact(url)}: its driver is not installed ({exc.name}); "
@@ -64,6 +64,15 @@ def make_engine(url: str) -> Engine:
     except Exception as exc:  # an unparsable URL
         raise StorageError(f"cannot use database {_redact(url)}: {exc}") from None
     return engine
+
+
+def _with_driver(url: str):
+    """A PostgreSQL URL that names no driver gets psycopg (3), the driver mockloop[postgres] installs;
+    SQLAlchemy's own default would be psycopg2."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql+psycopg") if parsed.drivername == "postgresql" else parsed
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
