@@ -1,4 +1,5 @@
-"""Storage: round trips, migrations that match the models, resume after a kill, bad databases."""
+"""Storage: round trips, migrations that match the models, resume after a kill, bad databases. The tests that
+take `database` run on SQLite and on PostgreSQL (tests/conftest.py)."""
 import sqlite3
 
 import pytest
@@ -8,27 +9,30 @@ from simulator.clock import FakeClock
 from simulator.engine import LoopService
 from simulator.storage import StorageError, open_database
 from simulator.storage.db import current_revision, make_engine
+from tests.conftest import database_url
 
 
-def test_migrations_build_the_schema_the_models_describe(tmp_path):
+def test_migrations_build_the_schema_the_models_describe(database, tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
     from simulator.storage.models import Base
 
-    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    url = database_url(tmp_path, "m.sqlite3")
     open_database(url)
     engine = make_engine(url)
     assert current_revision(engine) is not None
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
-    with engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    if database == "sqlite":
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
 
 
-def test_round_trip_and_resume_after_a_kill(tmp_path, bank):
-    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
+def test_round_trip_and_resume_after_a_kill(database, tmp_path, bank):
+    url = database_url(tmp_path, "r.sqlite3")
     clock = FakeClock()
     first = LoopService(open_database(url), bank, clock)
     user = first.ensure_user()
@@ -73,12 +77,13 @@ def test_tables_without_migration_record_are_refused(tmp_path):
     assert inspect(make_engine(f"sqlite:///{path}")).get_table_names() == ["loops"]
 
 
-def test_concurrent_autosaves_neither_lock_nor_lose_updates(tmp_path, bank):
+def test_concurrent_autosaves_neither_lock_nor_lose_updates(database, tmp_path, bank):
     """Threads autosave at once through one engine (as the web app's threads do): no "database is
-    locked", and the draft with the highest sequence number wins (no lost update)."""
+    locked" (nor a deadlock on PostgreSQL), and the draft with the highest sequence number wins (no lost
+    update). Two processes: tests/test_postgres_concurrency.py."""
     import threading
 
-    service = LoopService(open_database(f"sqlite:///{tmp_path / 'c.sqlite3'}"), bank, FakeClock())
+    service = LoopService(open_database(database_url(tmp_path, "c.sqlite3")), bank, FakeClock())
     users = [service.ensure_user(f"u{i}") for i in range(4)]
     rounds = []
     for u in users:

@@ -1,10 +1,12 @@
-"""Web fixtures: an app over a fresh SQLite file with the test bank and a fake clock; clients and helpers."""
+"""Web fixtures: an app over a fresh database (SQLite, then PostgreSQL: the `database` fixture) with the test
+bank and a fake clock; clients and helpers."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
+from tests.conftest import database_url
 from web import create_app
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -18,8 +20,10 @@ def csrf_token(client, path: str = "/") -> str:
 
 
 def make_app(tmp_path, bank, clock, **extra):
+    """An app over the test's database: tmp_path's PostgreSQL schema when the test runs on PostgreSQL (so a
+    second app for the same tmp_path is the same database, as a restart is), else SQLite in tmp_path."""
     config = {
-        "TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
+        "TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": database_url(tmp_path, "web.sqlite3"),
         "BANK": bank, "CLOCK": clock, "PASSWORD_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(extra)
@@ -27,7 +31,7 @@ def make_app(tmp_path, bank, clock, **extra):
 
 
 @pytest.fixture
-def app(tmp_path, bank, clock):
+def app(database, tmp_path, bank, clock):
     return make_app(tmp_path, bank, clock)
 
 
@@ -37,7 +41,7 @@ def client(app):
 
 
 @pytest.fixture
-def multi_app(tmp_path, bank, clock):
+def multi_app(database, tmp_path, bank, clock):
     return make_app(tmp_path, bank, clock, MULTI_USER=True)
 
 
