@@ -209,7 +209,11 @@
       request = api("GET", data.urls.round);
     }
     return request.then(function (view) {
-      if (sent !== null && view.reason === "conflict") showConflict(view);
+      if (sent !== null && view.reason === "conflict") {
+        // Stored text equal to this tab's (the first-answer button saved it while this save was in flight) is
+        // no conflict: take the server's revision and carry on.
+        if (differs(view)) showConflict(view); else { base = view.draft_seq; view.saved = true; }
+      }
       if (sent === null && !conflict && typeof view.draft_seq === "number" && view.draft_seq > base &&
           (view.status === "in_progress" || view.status === "paused")) {
         // another tab saved while this one had nothing unsaved: the text shown here is no longer what is stored
