@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from web.api import bp as api_bp
     from web.auth import bp as auth_bp
+    from web.health import bp as health_bp
     from web.history import bp as history_bp
     from web.home import bp as home_bp
     from web.loops import bp as loops_bp
@@ -47,7 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web.scorecard import bp as scorecard_bp
     from web.teams import bp as teams_bp
 
-    for bp in (home_bp, auth_bp, loops_bp, scorecard_bp, history_bp, teams_bp, peers_bp, api_bp):
+    for bp in (health_bp, home_bp, auth_bp, loops_bp, scorecard_bp, history_bp, teams_bp, peers_bp, api_bp):
         app.register_blueprint(bp)
     extensions.csrf.exempt(api_bp)  # the API checks the CSRF header itself unless a bearer token is sent
     return app

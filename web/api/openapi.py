@@ -69,6 +69,15 @@ SCHEMAS: dict[str, Any] = {
         "verdict_withheld": {"type": "array", "items": {"type": "string"}, "description": "Why no band is given (empty when one is)."},
         "bands": {"type": "array", "items": OBJ},
         "rounds": {"type": "array", "items": OBJ}, "prep_plan": {"type": "array", "items": OBJ}}},
+    "Health": {"type": "object", "required": ["status", "pid"], "properties": {
+        "status": {"const": "ok"}, "pid": {"type": "integer", "description": "The process that answered."}}},
+    "Ready": {"type": "object", "required": ["status", "pid"], "properties": {
+        "status": {"const": "ready"}, "pid": {"type": "integer"},
+        "revision": {"type": "string", "description": "The database's migration revision (the head)."},
+        "questions": {"type": "integer", "description": "Questions in the loaded bank."}}},
+    "NotReady": {"type": "object", "required": ["status", "reason", "pid"], "properties": {
+        "status": {"const": "unavailable"}, "pid": {"type": "integer"},
+        "reason": {"type": "string", "examples": ["the database is not reachable"]}}},
     "Advice": {"type": "object", "required": ["track", "reasons"], "properties": {
         "track": {"type": "string"}, "track_name": {"type": ["string", "null"]},
         "scores": {"type": "object", "additionalProperties": {"type": "integer"}},
@@ -97,6 +106,18 @@ def _op(op_id: str, summary: str, ok: dict[str, Any], *, params=(), body=None, s
 _ERRORS = {400: "Invalid input, or a CSRF failure for a session request", 401: "Not signed in / no valid token",
            404: "No such loop or round for this user", 409: "Not allowed in the current state",
            413: "The request is larger than the server's limit"}
+
+
+def health_paths() -> dict[str, dict[str, Any]]:
+    """/healthz and /readyz (web/health.py): outside /api/, public, answered whatever the Host header says."""
+    ready = _op("readyz", "Whether this process can serve: the database answers at the migration head and the bank "
+                          "is loaded", ref("Ready"), errors=(), public=True)
+    ready["responses"]["503"] = {"description": "Not ready; `reason` says why", **_json(ref("NotReady"))}
+    return {
+        "/healthz": {"get": _op("healthz", "The process is alive (touches no database), with its process id",
+                                ref("Health"), errors=(), public=True)},
+        "/readyz": {"get": ready},
+    }
 
 
 def paths() -> dict[str, dict[str, Any]]:
@@ -170,7 +191,7 @@ def document(server: str = "") -> dict[str, Any]:
                                 "the CSRF token in the X-CSRFToken header."},
         "servers": [{"url": server or "/"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": _complete({**paths(), **TEAM_PATHS, **PEER_PATHS}),
+        "paths": _complete({**health_paths(), **paths(), **TEAM_PATHS, **PEER_PATHS}),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {
