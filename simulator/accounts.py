@@ -25,6 +25,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Callable
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -101,13 +102,19 @@ def hash_token(token: str) -> str:
     return "sha256:" + hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def check_new_credentials(username: str, password: str) -> str:
-    """The normalised username, or AccountError naming the field that is wrong."""
+def check_username(username: str) -> str:
+    """The normalised username, or AccountError("username", ...) saying what is wrong with it."""
     name = normalise_username(username)
     if not USERNAME.match(name):
         raise AccountError("username", "Usernames are 3 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit.")
     if name in RESERVED:
         raise AccountError("username", f"The username {name!r} is reserved.")
+    return name
+
+
+def check_new_credentials(username: str, password: str) -> str:
+    """The normalised username, or AccountError naming the field that is wrong."""
+    name = check_username(username)
     if len(password or "") < MIN_PASSWORD:
         raise AccountError("password", f"Passwords need at least {MIN_PASSWORD} characters.")
     if len(password) > MAX_PASSWORD:
@@ -159,6 +166,28 @@ class Accounts:
                 s.flush()
                 return user.id
         raise AccountError("username", "That username is taken.")
+
+    def create_user(self, username: str, password: str | None, *,
+                    then: Callable[[Session, int], None] | None = None) -> int:
+        """A new user's id, for operators and scripts (no rate limit): `password` None makes an account that can
+        only use an API token. `then(session, user_id)` runs in the same transaction (joining a team), so if it
+        raises, no user is made. AccountError naming the field: a bad or taken name, a weak password."""
+        name = check_username(username) if password is None else check_new_credentials(username, password)
+        password_hash = hash_password(password, self.password_method) if password is not None else None
+        with unit_of_work(self.sessions) as s:  # the hash is made before the write lock is taken
+            if s.scalar(select(User.id).where(User.username == name)) is not None:
+                raise AccountError("username", f"user {name!r} exists")
+            user = User(username=name, password_hash=password_hash, created_at=self.clock.now())
+            s.add(user)
+            s.flush()
+            if then is not None:
+                then(s, user.id)
+            return user.id
+
+    def user_id(self, username: str) -> int | None:
+        """The id of the user with this name, or None."""
+        with unit_of_work(self.sessions) as s:
+            return s.scalar(select(User.id).where(User.username == normalise_username(username)))
 
     @staticmethod
     def _check_limit(s: Session, key: str, ip: str, cutoff, limit: LoginLimit) -> None:
