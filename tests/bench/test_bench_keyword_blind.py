@@ -16,7 +16,7 @@ pytestmark = pytest.mark.bench
 BLIND = Path(__file__).resolve().parent.parent / "fixtures" / "blind"
 
 
-@pytest.mark.parametrize("name", ["answers.jsonl", "answers_c.jsonl"])  # two writers, each blind to the key points
+@pytest.mark.parametrize("name", ["answers.jsonl", "answers_c.jsonl", "answers_d.jsonl"])  # A, B (dev), D (held out)
 def test_blind_answers_are_ordered_as_people_would(name):
     r = evaluate(KeywordGrader(), default_bank(), load(BLIND / name))
     m = r["mean_score"]
