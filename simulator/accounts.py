@@ -1,6 +1,10 @@
 """Accounts for a shared server: hashed passwords, hashed API tokens, and a login rate limit.
 
-Passwords are hashed with werkzeug.security (scrypt by default). API tokens are
+Passwords are hashed with werkzeug.security (scrypt by default), always with no
+database transaction open: a hash takes ~100 ms of CPU, and on SQLite a write
+transaction holds the one write lock every autosave needs. Sign-in reads the
+stored hash, checks it with nothing held, then writes the outcome briefly
+(and only if the hash is still the one checked). API tokens are
 long random strings shown once; only their SHA-256 is stored, so a leaked
 database does not leak working tokens. Failed logins are counted per username
 and client address over a sliding window measured by the injected clock.
@@ -186,7 +190,7 @@ class Accounts:
 
     def user_id(self, username: str) -> int | None:
         """The id of the user with this name, or None."""
-        with unit_of_work(self.sessions) as s:
+        with unit_of_work(self.sessions, write=False) as s:
             return s.scalar(select(User.id).where(User.username == normalise_username(username)))
 
     @staticmethod
@@ -203,24 +207,29 @@ class Accounts:
         ip = (ip or "unknown")[:64]
         now = self.clock.now()
         cutoff = now - timedelta(seconds=self.limit.window_s)
-        with unit_of_work(self.sessions) as s:
+        with unit_of_work(self.sessions, write=False) as s:  # read; the hash is checked with no lock held
             self._check_limit(s, name, ip, cutoff, self.limit)
-            user = s.scalar(select(User).where(User.username == name))
-            # an unknown user costs the same hashing work as a known one (a dummy hash of the same method)
-            if check_password(user.password_hash if user else None, password, self.password_method) and user:
+            row = s.execute(select(User.id, User.password_hash).where(User.username == name)).first()
+        stored = row.password_hash if row is not None else None
+        # an unknown user costs the same hashing work as a known one (a dummy hash of the same method)
+        right = check_password(stored, password, self.password_method) and row is not None
+        with unit_of_work(self.sessions) as s:  # a short write: the outcome
+            self._check_limit(s, name, ip, cutoff, self.limit)  # attempts that raced past the first check
+            # the password must still be the one checked: one changed meanwhile ended the old password's sessions
+            if right and s.scalar(select(User.password_hash).where(User.id == row.id)) == stored:
                 s.execute(delete(LoginFailure).where(LoginFailure.username == name, LoginFailure.ip == ip))
-                return user.id
+                return row.id
             s.execute(delete(LoginFailure).where(LoginFailure.at <= cutoff))
             s.add(LoginFailure(username=name, ip=ip, at=now))
             return None
 
     def username(self, user_id: int) -> str | None:
-        with unit_of_work(self.sessions) as s:
+        with unit_of_work(self.sessions, write=False) as s:
             return s.scalar(select(User.username).where(User.id == user_id))
 
     def session_state(self, user_id: int) -> tuple[str, int] | None:
-        """(username, current session generation), or None for no such user."""
-        with unit_of_work(self.sessions) as s:
+        """(username, current session generation), or None for no such user (read on every request: no write lock)."""
+        with unit_of_work(self.sessions, write=False) as s:
             row = s.execute(select(User.username, User.session_generation).where(User.id == user_id)).first()
             return (row[0], int(row[1] or 0)) if row else None
 
@@ -242,16 +251,25 @@ class Accounts:
             raise AccountError("new_password", f"Passwords need at least {MIN_PASSWORD} characters.")
         if len(new) > MAX_PASSWORD:
             raise AccountError("new_password", f"Passwords can be at most {MAX_PASSWORD} characters.")
-        new_hash = hash_password(new, self.password_method)
+        new_hash = hash_password(new, self.password_method)  # both hashes are computed with no lock held
+        with unit_of_work(self.sessions, write=False) as s:
+            row = s.execute(select(User.username, User.password_hash).where(User.id == user_id)).first()
+            if row is None:
+                raise LookupError(f"no user {user_id}")
+            self._check_limit(s, row.username, ip, cutoff, self.limit)
+        right = check_password(row.password_hash, current, self.password_method)
         with unit_of_work(self.sessions) as s:
             user = s.get(User, user_id)
             if user is None:
                 raise LookupError(f"no user {user_id}")
             self._check_limit(s, user.username, ip, cutoff, self.limit)
-            if check_password(user.password_hash, current, self.password_method):
+            if right and user.password_hash == row.password_hash:
                 user.password_hash = new_hash
                 user.session_generation = int(user.session_generation or 0) + 1
                 return user.session_generation
+            if right:  # another request changed it between the check and now: "current" is not current any more
+                raise AccountError("current_password", "The password was changed meanwhile (by another session); "
+                                                       "the password is unchanged.")
             s.add(LoginFailure(username=user.username, ip=ip, at=now))  # committed before the refusal
         raise AccountError("current_password", "The current password is wrong; the password is unchanged.")
 
@@ -278,7 +296,7 @@ class Accounts:
                 user.api_token_hash = None
 
     def has_token(self, user_id: int) -> bool:
-        with unit_of_work(self.sessions) as s:
+        with unit_of_work(self.sessions, write=False) as s:
             return s.scalar(select(User.api_token_hash).where(User.id == user_id)) is not None
 
     def user_for_token(self, token: str) -> int | None:
@@ -289,7 +307,7 @@ class Accounts:
             hit = self._tokens.get(wanted)
             if hit is not None and hit[1] > self._monotonic():
                 return hit[0]
-        with unit_of_work(self.sessions) as s:
+        with unit_of_work(self.sessions, write=False) as s:
             row = s.execute(select(User.id, User.api_token_hash).where(User.api_token_hash == wanted)).first()
         if row is None or not hmac.compare_digest(row.api_token_hash, wanted):
             return None

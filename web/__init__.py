@@ -10,7 +10,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """The app. Settings come from MOCKLOOP_* environment variables, or from `test_config` in tests."""
     app = Flask(__name__)
 
-    from web import config, errors, extensions, security
+    from web import config, errors, extensions, ratelimit, security
 
     from werkzeug.routing import IntegerConverter
 
@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    ratelimit.init_app(app)  # after the host check: a refused host is not counted
 
     from web.api import bp as api_bp
     from web.auth import bp as auth_bp

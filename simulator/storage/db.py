@@ -144,12 +144,14 @@ def open_database(url: str, *, migrate: bool = True) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+def unit_of_work(factory: sessionmaker[Session], *, write: bool = True) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error; on SQLite it holds
-    the write lock from the start (every engine action may write what the clock did)."""
+    the write lock from the start (every engine action may write what the clock did).
+    `write=False` is for reads only: a plain BEGIN, which on SQLite (WAL) waits for no writer
+    and holds no one up, e.g. while a password hash is checked against what was read."""
     session = factory()
     try:
-        session.connection(execution_options={WRITE: True})
+        session.connection(execution_options={WRITE: write})
         yield session
         session.commit()
     except (OperationalError, DatabaseError) as exc:
