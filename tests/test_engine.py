@@ -325,3 +325,15 @@ def test_a_loop_can_set_its_own_warning_marks(service, user, clock):
     assert service.tick(user, loop["id"])["warnings"] == [10]
     with pytest.raises(ValueError, match="must be positive"):
         drill(service, user, warnings_at=[0])
+
+
+def test_grading_once_records_one_set_of_grades_when_two_workers_finish_the_same_loop(service, user):
+    """Two web processes may both see a finished, ungraded loop; the second to lock the loop records nothing."""
+    loop = drill(service, user)
+    rnd = service.start_next_round(user, loop["id"])
+    service.submit(user, rnd["id"], "I owned the rollout, measured a 12% drop in errors, and told the team why.")
+    first = service.grade(user, loop["id"], "keyword", once=True)
+    second = service.grade(user, loop["id"], "keyword", once=True)
+    assert len(first["rounds"][0]["grades"]) == len(second["rounds"][0]["grades"]) == 1
+    again = service.grade(user, loop["id"], "keyword")  # asked for on purpose: a regrade is recorded
+    assert len(again["rounds"][0]["grades"]) == 2

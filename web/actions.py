@@ -38,13 +38,16 @@ def needs_grading(loop: dict[str, Any]) -> bool:
 
 
 def finish_loop(user_id: int, loop_id: int) -> dict[str, Any]:
-    """The loop view, graded automatically ("auto") once every round is in and none is graded yet."""
+    """The loop view, graded automatically ("auto") once every round is in and none is graded yet.
+
+    The lock keeps one process from grading a loop twice; `once` makes the record itself idempotent across
+    processes (the check runs under the loop's row lock)."""
     loop = service().get_loop(user_id, loop_id)
     if needs_grading(loop):
         with _GRADING:
             loop = service().get_loop(user_id, loop_id)
             if needs_grading(loop):
-                loop = service().grade(user_id, loop_id, "auto")
+                loop = service().grade(user_id, loop_id, "auto", once=True)
     return loop
 
 

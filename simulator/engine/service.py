@@ -232,9 +232,12 @@ class LoopService(RoundActions):
         rnd.pauses = pauses
 
     # ---- grading -----------------------------------------------------------------------
-    def grade(self, user_id: int, loop_id: int, grader: str = "auto") -> dict[str, Any]:
+    def grade(self, user_id: int, loop_id: int, grader: str = "auto", *, once: bool = False) -> dict[str, Any]:
         """Grade every round, then the loop. The graders (an LLM, the sandbox) run between two
-        short transactions, never while the database is held."""
+        short transactions, never while the database is held.
+
+        With `once`, grades are recorded only if no round holds a grade yet when the loop row is locked
+        again, so two processes finishing the same loop (two web workers) record one set of grades."""
         from simulator.engine.grading import grade_rounds, record_grades
 
         with unit_of_work(self.sessions) as s:
@@ -247,6 +250,7 @@ class LoopService(RoundActions):
             if {rnd.id: graded_text(rnd) for rnd in loop.rounds} != graded_texts:
                 raise ValueError(f"loop {loop_id} changed while it was being graded (a late answer?); grade it again")
             now = self.clock.now()
-            record_grades(loop, grades, self.bank, now)
-            s.flush()
+            if not (once and any(rnd.grades for rnd in loop.rounds)):
+                record_grades(loop, grades, self.bank, now)
+                s.flush()
             return self._view(loop, now)
