@@ -133,6 +133,41 @@ def certifications(session: Session, team_id: int, actor: int) -> list[dict[str,
              "at": r.created_at.isoformat()} for key, r in sorted(latest_rows.items())]
 
 
+def standing(session: Session, team_id: int, user_id: int) -> dict[str, Any]:
+    """Where a member stands on certification, and what they can do next, as plain values for a page.
+
+    `required`: the team needs graders certified before they grade answers other than gold;
+    `certified`: the latest record passed; `graded`: gold answers counted so far; `needed`: how many
+    more the minimum asks for; `left`: held-back gold answers they have not graded; `todo`: one sentence
+    saying what to do (None once certified).
+    """
+    team = session.get(Team, team_id)
+    row = latest(session, team_id, user_key(user_id))
+    certified = bool(row and row.certified)
+    _, _, used = gold_pairs(session, team_id, user_key(user_id))
+    graded = len(used)
+    needed = max(0, team.min_gold - graded)
+    left = len(certification_queue(session, team_id, user_id))
+    todo = None
+    if not certified:
+        if needed and left >= needed:
+            todo = (f"grade {needed} more gold answer{'s' if needed != 1 else ''} to be certified first "
+                    f"({graded} of the team's minimum {team.min_gold} graded so far)")
+        elif needed:
+            todo = (f"grade {needed} more gold answer{'s' if needed != 1 else ''} to be certified first, but only "
+                    f"{left} {'is' if left == 1 else 'are'} left for you: ask a team admin to add gold answers")
+        elif left:
+            todo = (f"your agreement with the gold answers is below the team's threshold "
+                    f"({row.reason if row else 'not computed yet'}): grade the {left} gold answer"
+                    f"{'s' if left != 1 else ''} left for you to be certified first")
+        else:
+            todo = (f"your agreement with the gold answers is below the team's threshold "
+                    f"({row.reason if row else 'not computed yet'}) and no gold answers are left for you: "
+                    "ask a team admin to add gold answers or to change the certification settings")
+    return {"required": bool(team.require_certification), "certified": certified, "graded": graded,
+            "needed": needed, "left": left, "minimum": team.min_gold, "todo": todo}
+
+
 def certification_queue(session: Session, team_id: int, actor: int) -> list[CalibrationAnswer]:
     """Held-back gold answers the actor has not graded yet (their path to certification)."""
     require_member(session, team_id, actor)

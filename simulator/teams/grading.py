@@ -62,13 +62,35 @@ def _upsert(session: Session, answer: CalibrationAnswer, key: str, user_id: int 
     return row
 
 
+def grading_lock(session: Session, team_id: int, actor: int, answer: CalibrationAnswer) -> str | None:
+    """Why `actor` may not grade `answer` (what `submit_grade` refuses with), or None: a page asks before it
+    shows a form, so nobody fills a whole rubric to be refused on save."""
+    if answer.author_user_id == actor:
+        return "nobody grades their own answer"
+    if answer.source == "gold":
+        return None
+    assigned = set(session.scalars(select(Assignment.grader_user_id).where(Assignment.team_id == team_id,
+                                                                           Assignment.answer_id == answer.id)))
+    if assigned and actor not in assigned:
+        return f"answer {answer.id} is not assigned to you"
+    team = session.get(Team, team_id)
+    if team.require_certification:
+        from simulator.teams.certification import standing
+
+        mine = standing(session, team_id, actor)
+        if not mine["certified"]:
+            return f"this team needs graders to be certified before grading its answers: {mine['todo']}"
+    return None
+
+
 def submit_grade(session: Session, team_id: int, actor: int, answer_id: int, levels: Mapping[str, Any], *,
                  feedback: str = "", now: datetime | None = None) -> TeamGrade:
     """A member's levels for one answer. Gold grades are final and update the grader's certification."""
     require_member(session, team_id, actor)
     answer = answer_row(session, team_id, answer_id)
-    if answer.author_user_id == actor:
-        raise Forbidden("nobody grades their own answer")
+    lock = grading_lock(session, team_id, actor, answer)
+    if lock:
+        raise Forbidden(lock)
     rubric = library.find_rubric(session, team_id, answer.rubric_hash)
     clean = _check_levels(levels, rubric, f"answer {answer_id}")
     key = user_key(actor)
@@ -76,17 +98,6 @@ def submit_grade(session: Session, team_id: int, actor: int, answer_id: int, lev
         if session.scalar(select(TeamGrade.id).where(TeamGrade.team_id == team_id, TeamGrade.answer_id == answer.id,
                                                      TeamGrade.grader_key == key)) is not None:
             raise InvalidTransition("gold answers are graded once; this one already has your grade")
-    else:
-        assigned = set(session.scalars(select(Assignment.grader_user_id).where(Assignment.team_id == team_id,
-                                                                               Assignment.answer_id == answer.id)))
-        if assigned and actor not in assigned:
-            raise Forbidden(f"answer {answer_id} is not assigned to you")
-        from simulator.teams.certification import latest
-
-        team = session.get(Team, team_id)
-        cert = latest(session, team_id, key)
-        if team.require_certification and (cert is None or not cert.certified):
-            raise Forbidden("grade the gold answers first: this team needs graders to be certified")
     name = session.get(User, actor).username
     payload = {"grader": {"kind": "staff", "name": name, "version": "1"},
                "rubric": {"id": rubric["id"], "version": rubric["version"], "hash": answer.rubric_hash},

@@ -139,6 +139,13 @@ def grade(team_id: int, answer_id: int):
         question = library.build_bank(s, team_id).questions.get(answer.question_id)
         mine = s.scalar(select(TeamGrade).where(TeamGrade.team_id == team_id, TeamGrade.answer_id == answer_id,
                                                 TeamGrade.grader_key == f"user:{g.user_id}"))
+        lock = teams.grading_lock(s, team_id, g.user_id, answer)  # said before the form, not after it is filled
+        standing = teams.standing(s, team_id, g.user_id)
+        gold_next = teams.certification_queue(s, team_id, g.user_id)[:1]
+        if lock and request.method == "POST":
+            return render_template("teams/grade.html", **ctx, answer=answer, rubric=rubric, criteria=[],
+                                   question=question, mine=mine, problems=[], lock=lock, standing=standing,
+                                   gold_next=gold_next), 403
         if request.method == "POST":
             levels = {c["id"]: form_int(request.form.get(f"level-{c['id']}")) for c in rubric["criteria"]}
             try:
@@ -150,7 +157,8 @@ def grade(team_id: int, answer_id: int):
                 flash(f"Your grade for answer {answer_id} is saved.", "ok")
                 return redirect(url_for("teams.queue", team_id=team_id))
     return render_template("teams/grade.html", **ctx, answer=answer, rubric=rubric, criteria=grading_rubric(rubric),
-                           question=question, mine=mine, problems=lines), 400 if lines else 200
+                           question=question, mine=mine, problems=lines, lock=lock, standing=standing,
+                           gold_next=gold_next), 400 if lines else 200
 
 
 @bp.post("/<int:team_id>/answers/<int:answer_id>/withdraw")

@@ -83,8 +83,9 @@ def home(team_id: int):
         n_questions = len(teams.list_questions(s, team_id, g.user_id))
         n_rubrics = len(teams.list_rubrics(s, team_id, g.user_id))
         mine = [c for c in teams.certifications(s, team_id, g.user_id) if c["grader_key"] == f"user:{g.user_id}"]
+        standing = teams.standing(s, team_id, g.user_id)
     return render_template("teams/home.html", **ctx, queue=queue, gold=gold, sets=sets, n_questions=n_questions,
-                           n_rubrics=n_rubrics, mine=mine[0] if mine else None)
+                           n_rubrics=n_rubrics, mine=mine[0] if mine else None, standing=standing)
 
 
 @bp.get("/<int:team_id>/members")
@@ -162,5 +163,6 @@ def queue(team_id: int):
         ctx = team_context(s, team_id)
         assigned = teams.grading_queue(s, team_id, g.user_id)
         gold = certification_queue(s, team_id, g.user_id)
-    return render_template("teams/queue.html", **ctx, assigned=assigned, gold=gold)
+        standing = teams.standing(s, team_id, g.user_id)
+    return render_template("teams/queue.html", **ctx, assigned=assigned, gold=gold, standing=standing)
 
