@@ -56,6 +56,36 @@ def test_bench_sandbox_overhead_vs_plain_subprocess(benchmark):
     assert extra < 300  # target 150 ms
 
 
+def test_bench_sandbox_overhead_on_import_torch(benchmark):
+    """The sandbox's added cost on `import torch` (PyTorch problems) against a plain subprocess, interleaved."""
+    require_bwrap()
+    from sandbox_support import require_sandbox_torch
+    from simulator.sandbox import Limits, run
+
+    require_sandbox_torch()
+    script = "import numpy, torch\n"
+    env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
+    def plain():
+        subprocess.run(["/usr/bin/python3", "-I", "-c", script], check=True, env=env)
+
+    def sandboxed():
+        res = run({"main.py": script}, "main.py", limits=Limits(wall_s=30, cpu_s=20))
+        assert res.status == "ok", res.stderr[-300:]
+
+    sandboxed()
+    plain_ms, sandbox_ms = [], []
+    for _ in range(5):
+        plain_ms.append(_median_ms(plain, 1))
+        sandbox_ms.append(_median_ms(sandboxed, 1))
+    ratio = min(sandbox_ms) / min(plain_ms)
+    benchmark.extra_info.update(plain_min_ms=min(plain_ms), sandbox_min_ms=min(sandbox_ms), ratio=ratio)
+    print(json.dumps({"import_torch_plain_min_ms": round(min(plain_ms), 1), "sandbox_min_ms": round(min(sandbox_ms), 1),
+                      "ratio": round(ratio, 2), "load_average": [round(x, 2) for x in os.getloadavg()]}))
+    benchmark.pedantic(sandboxed, rounds=3, iterations=1)
+    assert ratio < 3  # loose: the machine is shared
+
+
 def test_bench_grade_end_to_end(benchmark):
     require_bwrap()
     from simulator import coding
