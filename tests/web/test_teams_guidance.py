@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from simulator import teams
 from tests.web.conftest import csrf_token
-from tests.web.test_teams_support import build_team, signed_in
+from tests.web.test_teams_support import build_team, library, signed_in, team_question, team_rubric
 
 
 def post(client, path, data=None, **kw):
@@ -54,3 +55,39 @@ def test_the_locked_card_names_other_reasons_too(multi_app):
     text = bob.get(f"/teams/{team.id}/answers/{team.shared}/grade").get_data(as_text=True)
     assert 'id="grading-locked"' in text and 'name="level-depth"' not in text
     assert re.search(r"is not assigned to you|grade \d more gold answers? to be certified first", text)
+
+
+def test_review_buttons_say_who_may_review_and_a_refusal_is_not_a_dead_end(multi_app):
+    alice, bob = signed_in(multi_app, "alice"), signed_in(multi_app, "bob")
+    team = build_team(multi_app, "acme", "alice", ("bob",))  # alice, the only admin, wrote the question and rubric
+    status_url = f"/teams/{team.id}/questions/{team.question_id}/status"
+    page = alice.get(f"/teams/{team.id}/authoring").get_data(as_text=True)
+    assert 'value="reviewed"' not in page  # no button she may not use
+    assert "you edited it last" in page and "You are the team&#39;s only admin" in page
+    assert "invite a second admin" in page and f'href="/teams/{team.id}/members"' in page
+    editor = alice.get(f"/teams/{team.id}/questions/{team.question_id}/edit").get_data(as_text=True)
+    assert 'value="reviewed"' not in editor and "invite a second admin" in editor
+
+    refused = post(alice, status_url, {"status": "reviewed"})  # a stale form: the page again, saying what to do
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and 'id="review-refused"' in text and 'role="alert"' in text
+    assert "another admin must review it" in text and "invite a second admin" in text
+    assert "<h1>Questions and rubrics</h1>" in text and "Something went wrong" not in text
+
+    post(alice, f"/teams/{team.id}/members/{team.ids['bob']}/role", {"role": "admin"})
+    page = alice.get(f"/teams/{team.id}/authoring").get_data(as_text=True)
+    assert 'value="reviewed"' not in page and "Another admin reviews it: ask bob." in page
+    assert 'value="reviewed"' in bob.get(f"/teams/{team.id}/authoring").get_data(as_text=True)
+    assert post(bob, status_url, {"status": "reviewed"}).status_code == 302
+
+
+def test_single_user_mode_says_why_nothing_can_be_reviewed(client):
+    response = post(client, "/teams/", {"name": "Solo lab"})
+    team_id = int(re.search(r"/teams/(\d+)", response.headers["Location"]).group(1))
+    with library(client.application) as s:  # the local user is user 1
+        teams.save_rubric(s, team_id, 1, team_rubric("solo-rubric"))
+        teams.save_question(s, team_id, 1, team_question("solo-q1", "solo-rubric"))
+    page = client.get(f"/teams/{team_id}/authoring").get_data(as_text=True)
+    assert 'value="reviewed"' not in page and 'value="retired"' in page
+    assert "Single-user mode has one account" in page and "MOCKLOOP_MULTI_USER=1" in page
+    assert "the draft works as it is" in page

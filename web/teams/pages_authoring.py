@@ -5,7 +5,7 @@ import copy
 import json
 from typing import Any
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from simulator import teams
 from simulator.teams.review import allowed
@@ -24,14 +24,41 @@ def _pretty(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
+def review_context(s, team_id: int) -> dict[str, Any]:
+    """What the review buttons need: who is asking, and the other admins who could review their edits."""
+    others = [m["username"] for m in teams.list_members(s, team_id, g.user_id)
+              if m["role"] == "admin" and m["user_id"] != g.user_id]
+    return {"me": g.user_id, "other_admins": others, "allowed": allowed}
+
+
+def review_help(other_admins: list[str]) -> str:
+    """What a team can do about an edit its author may not review (a second pair of eyes is the rule)."""
+    usable = ("Until then the draft works as it is: it is in the team's bank, its calibration sets and its export; "
+              "'reviewed' records that a second admin checked it.")
+    if other_admins:
+        return f"Another admin reviews it: ask {', '.join(other_admins)}."
+    if not current_app.config["MULTI_USER"]:
+        return ("Single-user mode has one account, so nobody else can review it: on a shared server "
+                "(MOCKLOOP_MULTI_USER=1) invite a second admin on the Members page. " + usable)
+    return ("You are the team's only admin, so nobody can review it yet: invite a second admin (or make an "
+            "interviewer an admin) on the Members page. " + usable)
+
+
 @bp.get("/<int:team_id>/authoring")
 @login_required
 def authoring(team_id: int):
+    return _authoring_page(team_id)
+
+
+def _authoring_page(team_id: int, refused: str | None = None, status: int = 200):
+    """The list of questions and rubrics; `refused` says why a status change was refused and what to do."""
     with team_session() as s:
         ctx = team_context(s, team_id)
         questions = teams.list_questions(s, team_id, g.user_id, include_retired=True)
         rubrics = teams.list_rubrics(s, team_id, g.user_id, include_retired=True)
-    return render_template("teams/authoring.html", **ctx, questions=questions, rubrics=rubrics, allowed=allowed)
+        review = review_context(s, team_id)
+    return render_template("teams/authoring.html", **ctx, **review, questions=questions, rubrics=rubrics,
+                           refused=refused, review_help=review_help(review["other_admins"])), status
 
 
 def _starter(s, team_id: int, kind: str, slug: str, source: str | None) -> dict[str, Any]:
@@ -81,10 +108,11 @@ def _editor(team_id: int, kind: str, item_id: str | None):
             text = _pretty(_starter(s, team_id, kind, ctx["team"].slug, request.args.get("from")))
         bank = teams.team_bank(s, team_id, g.user_id)
         choices = sorted(bank.questions if kind == "question" else bank.rubrics)
+        review = review_context(s, team_id)
     status = 400 if lines else 200
-    return render_template("teams/editor.html", **ctx, kind=kind, item_id=item_id, current=current, text=text,
-                           problems=lines, choices=choices, versions=versions, required=REQUIRED[kind],
-                           allowed=allowed), status
+    return render_template("teams/editor.html", **ctx, **review, kind=kind, item_id=item_id, current=current,
+                           text=text, problems=lines, choices=choices, versions=versions, required=REQUIRED[kind],
+                           review_help=review_help(review["other_admins"])), status
 
 
 @bp.route("/<int:team_id>/questions/new", methods=["GET", "POST"])
@@ -123,12 +151,29 @@ def rubric_version(team_id: int, rubric_id: str, digest: str):
     return render_template("teams/version.html", **ctx, row=row, text=_pretty(row.content))
 
 
+def _refused(team_id: int, exc: Exception):
+    """A refused status change: the authoring page, saying why and what the team can do (not a dead end)."""
+    message = str(exc)
+    status = 403 if isinstance(exc, teams.Forbidden) else 409
+    if "another admin must review it" in message:
+        with team_session() as s:
+            message += ". " + review_help(review_context(s, team_id)["other_admins"])
+    return _authoring_page(team_id, refused=message[:1].upper() + message[1:], status=status)
+
+
 @bp.post("/<int:team_id>/questions/<question_id>/status")
 @login_required
 def question_status(team_id: int, question_id: str):
     with team_session() as s:
-        row = teams.set_question_status(s, team_id, g.user_id, question_id, request.form.get("status", ""))
-        flash(f"Question {question_id} is now {row.status}.", "ok")
+        try:
+            row = teams.set_question_status(s, team_id, g.user_id, question_id, request.form.get("status", ""))
+        except (teams.InvalidTransition, teams.Forbidden) as exc:
+            refused = exc
+        else:
+            refused = None
+            flash(f"Question {question_id} is now {row.status}.", "ok")
+    if refused is not None:
+        return _refused(team_id, refused)
     return redirect(url_for("teams.authoring", team_id=team_id))
 
 
@@ -136,8 +181,15 @@ def question_status(team_id: int, question_id: str):
 @login_required
 def rubric_status(team_id: int, rubric_id: str):
     with team_session() as s:
-        row = teams.set_rubric_status(s, team_id, g.user_id, rubric_id, request.form.get("status", ""))
-        flash(f"Rubric {rubric_id} version {row.version} is now {row.status}.", "ok")
+        try:
+            row = teams.set_rubric_status(s, team_id, g.user_id, rubric_id, request.form.get("status", ""))
+        except (teams.InvalidTransition, teams.Forbidden) as exc:
+            refused = exc
+        else:
+            refused = None
+            flash(f"Rubric {rubric_id} version {row.version} is now {row.status}.", "ok")
+    if refused is not None:
+        return _refused(team_id, refused)
     return redirect(url_for("teams.authoring", team_id=team_id))
 
 
