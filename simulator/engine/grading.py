@@ -113,12 +113,18 @@ def check_gradable(loop: Loop) -> None:
         raise ValueError(f"loop {loop.id} is {loop.status.replace('_', ' ')}; finish it before grading")
 
 
-def grade_rounds(loop: Loop, bank: Bank, grader: str = "auto", *,
-                 untrusted_code: bool = False) -> dict[int, dict[str, Any]]:
-    """Round id -> its Grade. Graders may call an LLM or run code: keep this outside any transaction."""
+def grade_rounds(loop: Loop, bank: Bank, grader: str = "auto", *, untrusted_code: bool = False,
+                 progress=None) -> dict[int, dict[str, Any]]:
+    """Round id -> its Grade. Graders may call an LLM or run code: keep this outside any transaction.
+    `progress(n, total)`, when given, is called as round n (from 1) starts being graded."""
     check_gradable(loop)
     check_grader(grader)
-    return {rnd.id: grade_round(rnd, bank, loop.track, grader, untrusted_code=untrusted_code) for rnd in loop.rounds}
+    grades = {}
+    for n, rnd in enumerate(loop.rounds, 1):
+        if progress is not None:
+            progress(n, len(loop.rounds))
+        grades[rnd.id] = grade_round(rnd, bank, loop.track, grader, untrusted_code=untrusted_code)
+    return grades
 
 
 def record_grades(loop: Loop, grades: dict[int, dict[str, Any]], bank: Bank, now) -> None:

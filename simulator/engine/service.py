@@ -232,19 +232,21 @@ class LoopService(RoundActions):
         rnd.pauses = pauses
 
     # ---- grading -----------------------------------------------------------------------
-    def grade(self, user_id: int, loop_id: int, grader: str = "auto", *, once: bool = False) -> dict[str, Any]:
+    def grade(self, user_id: int, loop_id: int, grader: str = "auto", *, once: bool = False,
+              progress=None) -> dict[str, Any]:
         """Grade every round, then the loop. The graders (an LLM, the sandbox) run between two
         short transactions, never while the database is held.
 
         With `once`, grades are recorded only if no round holds a grade yet when the loop row is locked
-        again, so two processes finishing the same loop (two web workers) record one set of grades."""
+        again, so two processes finishing the same loop (two web workers, or a grading job run again after its
+        worker died) record one set of grades. `progress(n, total)` is told as round n starts being graded."""
         from simulator.engine.grading import grade_rounds, record_grades
 
         with unit_of_work(self.sessions) as s:
             loop = self._loop(s, loop_id, user_id)
             self._apply_clock(loop, self.clock.now())
             graded_texts = {rnd.id: graded_text(rnd) for rnd in loop.rounds}
-        grades = grade_rounds(loop, self.bank, grader, untrusted_code=self.untrusted_code)
+        grades = grade_rounds(loop, self.bank, grader, untrusted_code=self.untrusted_code, progress=progress)
         with unit_of_work(self.sessions) as s:
             loop = self._loop(s, loop_id, user_id)
             if {rnd.id: graded_text(rnd) for rnd in loop.rounds} != graded_texts:

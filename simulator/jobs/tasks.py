@@ -1,0 +1,119 @@
+"""The tasks, registered on one Huey: grading a finished loop (recorded once, retried when it fails or its
+worker dies) and running visible examples under the sandbox slots; and the job records people poll."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from simulator.jobs.records import JobRecords
+from simulator.jobs.slots import Busy, SandboxSlots
+
+ACTIVE = ("queued", "running")
+
+
+def needs_grading(loop: dict[str, Any]) -> bool:
+    """A loop view whose every round is in and none graded yet."""
+    return loop["status"] == "complete" and any(not r["grades"] for r in loop["rounds"])
+
+
+class Jobs:
+    """The tasks over `huey`. `service` gives the LoopService (built lazily: a worker builds it on first use),
+    `bank` the question bank, `now` the time in seconds (the records' and the slots' clock).
+
+    A grading job whose worker died stays "running" with a heartbeat (its `updated`, refreshed per round) older
+    than `lease_s`; `recover()` (run by every consumer each minute, and by a poll of that job) enqueues it
+    again. Grades are recorded with `once=True`, so a job that runs twice records one set."""
+
+    def __init__(self, huey, service: Callable[[], Any], bank: Callable[[], Any], *, now: Callable[[], float],
+                 lease_s: float = 600.0, retries: int = 2, retry_delay: float = 10.0, max_attempts: int = 5,
+                 sandbox_total: int = 4, sandbox_per_user: int = 1):
+        from huey import crontab
+
+        self.huey = huey
+        self.records = JobRecords(huey, now)
+        self.now = now
+        self._service = service
+        self._bank = bank
+        self.lease_s = lease_s
+        self.max_attempts = max_attempts
+        self.slots = SandboxSlots(huey, total=sandbox_total, per_user=sandbox_per_user, now=now,
+                                  stale_s=max(lease_s, 300.0))
+        self.grade_task = huey.task(retries=retries, retry_delay=retry_delay, context=True,
+                                    name="grade_loop")(self._grade)
+        self.run_task = huey.task(name="run_examples")(self.run_examples)
+        self.recover_task = huey.periodic_task(crontab(minute="*"), name="recover_jobs")(self.recover)
+
+    # ---- grading -------------------------------------------------------------------------------------------
+    def grading_job(self, loop_id: int) -> dict[str, Any] | None:
+        """The loop's latest grading job record, if any."""
+        job_id = self.records.pointer(f"loop.{loop_id}")
+        return self.records.get(job_id) if job_id else None
+
+    def enqueue_grading(self, user_id: int, loop_id: int) -> dict[str, Any]:
+        """The loop's grading job: the one queued or running, else a new one (run at once in immediate mode)."""
+        current = self.grading_job(loop_id)
+        if current is not None and current["user_id"] == user_id and current["status"] in ACTIVE:
+            return self.recover_job(current)
+        record = self.records.new("grade", user_id, loop_id=loop_id)
+        self.records.point(f"loop.{loop_id}", record["id"])
+        self.grade_task(record["id"], user_id, loop_id)
+        return self.records.get(record["id"]) or record
+
+    def _grade(self, job_id: str, user_id: int, loop_id: int, task=None) -> None:
+        from simulator.engine.states import NotFound
+
+        record = self.records.get(job_id)
+        if record is None or record["status"] in ("done", "failed"):
+            return  # a second delivery (the job was recovered while its first worker still ran): nothing to do
+        self.records.update(job_id, status="running", attempts=record["attempts"] + 1, error=None)
+        service = self._service()
+        try:
+            loop = service.get_loop(user_id, loop_id)
+            if needs_grading(loop):
+                service.grade(user_id, loop_id, "auto", once=True,
+                              progress=lambda done, total: self.records.update(
+                                  job_id, progress={"round": done, "of": total}))
+        except NotFound:
+            self.records.update(job_id, status="failed", error=f"no loop {loop_id}")
+            return
+        except Exception as exc:
+            left = task.retries if task is not None else 0  # Huey retries the task while some are left
+            self.records.update(job_id, status="queued" if left else "failed",
+                                error=str(exc) or type(exc).__name__)
+            raise
+        self.records.update(job_id, status="done")
+
+    # ---- recovery ------------------------------------------------------------------------------------------
+    def stale(self, record: dict[str, Any]) -> bool:
+        return record["status"] == "running" and self.now() - record["updated"] > self.lease_s
+
+    def recover_job(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record, enqueued again first if its worker died (running with a heartbeat older than the lease);
+        failed after `max_attempts`."""
+        if not self.stale(record):
+            return record
+        if record["attempts"] >= self.max_attempts:
+            return self.records.update(record["id"], status="failed",
+                                       error=f"its worker stopped {record['attempts']} times") or record
+        updated = self.records.update(record["id"], status="queued", error="its worker stopped; queued again")
+        if record["kind"] == "grade":
+            self.grade_task(record["id"], record["user_id"], record["loop_id"])
+        return self.records.get(record["id"]) or updated or record
+
+    def recover(self) -> int:
+        """Enqueue again every job whose worker died; how many."""
+        stale = [r for r in self.records.all() if self.stale(r)]
+        for record in stale:
+            self.recover_job(record)
+        return len(stale)
+
+    # ---- code runs -----------------------------------------------------------------------------------------
+    def run_examples(self, user_id: int, round_id: int, code: str) -> dict[str, Any]:
+        """Run the visible examples holding one of the user's sandbox slots and one of the server's; when none
+        is free, say so at once ({"available": False, "busy": True, ...}) rather than queue behind them."""
+        from simulator.jobs.runs import run_examples
+
+        try:
+            with self.slots.hold(user_id):
+                return run_examples(self._service(), self._bank(), user_id, round_id, code)
+        except Busy as exc:
+            return {"available": False, "busy": True, "output": str(exc)}

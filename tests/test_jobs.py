@@ -1,0 +1,213 @@
+"""The job queue (simulator/jobs): grading a finished loop as a job, recorded once, retried when it fails or its
+worker dies; sandbox slots bounding code runs. The consumer is driven by hand (dequeue, execute) or Huey's
+immediate mode: nothing waits on the wall clock."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from simulator.jobs import Jobs, build_huey, needs_grading
+from simulator.jobs.config import default_queue_file, queue_url
+
+
+def finished_drill(service, user, text="I owned the rollout, measured a 12% drop in errors, and told the team why."):
+    loop = service.create_loop(user, "research-engineer", round_type="behavioral", seed=7)
+    rnd = service.start_next_round(user, loop["id"])
+    service.submit(user, rnd["id"], text)
+    return loop["id"]
+
+
+def make_jobs(service, bank, clock, url, **kw):
+    return Jobs(build_huey(url), lambda: service, lambda: bank, now=lambda: clock.now().timestamp(), **kw)
+
+
+@pytest.fixture
+def queue(tmp_path):
+    return f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+
+
+def work_one(jobs):
+    """One consumer step: take the next message and run it (None when the queue is empty)."""
+    task = jobs.huey.dequeue()
+    if task is not None:
+        jobs.huey.execute(task)
+    return task
+
+
+def test_the_queue_is_sqlite_beside_the_database_by_default_and_redis_when_configured(tmp_path, monkeypatch):
+    monkeypatch.delenv("MOCKLOOP_QUEUE_URL", raising=False)
+    assert default_queue_file(f"sqlite:///{tmp_path}/app.sqlite3") == tmp_path / "app.queue.sqlite3"
+    assert queue_url("postgresql+psycopg://x@h/db").endswith("/data/queue.sqlite3")  # the data folder
+    from huey import MemoryHuey, RedisHuey, SqliteHuey
+
+    assert isinstance(build_huey(queue_url(f"sqlite:///{tmp_path}/app.sqlite3")), SqliteHuey)
+    assert build_huey("immediate").immediate and isinstance(build_huey("immediate"), MemoryHuey)
+    monkeypatch.setenv("MOCKLOOP_QUEUE_URL", "redis://127.0.0.1:6399/0")
+    assert isinstance(build_huey(queue_url()), RedisHuey)  # connects lazily
+    with pytest.raises(ValueError, match="MOCKLOOP_QUEUE_URL"):
+        build_huey("amqp://nope")
+
+
+def test_immediate_mode_grades_at_once_and_records_the_job(service, user, bank, clock):
+    jobs = make_jobs(service, bank, clock, "immediate")
+    loop_id = finished_drill(service, user)
+    job = jobs.enqueue_grading(user, loop_id)
+    assert job["status"] == "done" and job["attempts"] == 1 and job["progress"] == {"round": 1, "of": 1}
+    assert not needs_grading(service.get_loop(user, loop_id))
+    assert jobs.enqueue_grading(user, loop_id)["id"] != job["id"]  # done: a new job, which records nothing
+    assert len(service.get_loop(user, loop_id)["rounds"][0]["grades"]) == 1
+
+
+def test_a_queued_job_is_not_enqueued_twice_and_runs_on_the_consumer(service, user, bank, clock, queue):
+    jobs = make_jobs(service, bank, clock, queue)
+    loop_id = finished_drill(service, user)
+    job = jobs.enqueue_grading(user, loop_id)
+    assert job["status"] == "queued" and needs_grading(service.get_loop(user, loop_id))
+    assert jobs.enqueue_grading(user, loop_id)["id"] == job["id"]
+    assert jobs.huey.pending_count() == 1
+    work_one(jobs)
+    assert jobs.records.get(job["id"])["status"] == "done"
+    assert len(service.get_loop(user, loop_id)["rounds"][0]["grades"]) == 1
+    assert jobs.records.get("../etc") is None and jobs.records.get("nope") is None
+
+
+def test_a_job_whose_worker_died_is_retried_and_records_one_grade(service, user, bank, clock, queue):
+    """Worker A takes the job and dies mid-grade (its message is gone from the queue, the record says running);
+    past the lease the job is enqueued again and worker B grades. A's late finish records nothing more."""
+    jobs = make_jobs(service, bank, clock, queue, lease_s=600)
+    loop_id = finished_drill(service, user)
+    job = jobs.enqueue_grading(user, loop_id)
+    lost = jobs.huey.dequeue()  # worker A took it...
+    jobs.records.update(job["id"], status="running", attempts=1)  # ...started, and died
+    assert jobs.recover() == 0  # within the lease it may still be working
+    clock.advance(601)
+    assert jobs.recover() == 1
+    again = jobs.records.get(job["id"])
+    assert again["status"] == "queued" and "stopped" in again["error"]
+    work_one(jobs)  # worker B
+    done = jobs.records.get(job["id"])
+    assert done["status"] == "done" and done["attempts"] == 2
+    lost.execute()  # had A only stalled, its finish would grade again: still one set of grades recorded
+    service.grade(user, loop_id, "auto", once=True)
+    assert len(service.get_loop(user, loop_id)["rounds"][0]["grades"]) == 1
+    assert work_one(jobs) is None
+
+
+def test_a_poll_of_a_stale_job_recovers_it_and_gives_up_after_max_attempts(service, user, bank, clock, queue):
+    jobs = make_jobs(service, bank, clock, queue, lease_s=60, max_attempts=2)
+    loop_id = finished_drill(service, user)
+    job = jobs.enqueue_grading(user, loop_id)
+    for attempt in (1, 2):
+        jobs.huey.dequeue()
+        jobs.records.update(job["id"], status="running", attempts=attempt)
+        clock.advance(61)
+        record = jobs.enqueue_grading(user, loop_id)  # a page asking again finds the dead job
+        assert record["id"] == job["id"]
+    assert record["status"] == "failed" and "2 times" in record["error"]
+
+
+def test_a_grader_error_is_retried_by_huey_then_fails_with_the_reason(service, user, bank, clock, queue, monkeypatch):
+    import simulator.engine.grading as grading
+
+    calls = []
+
+    def broken(*a, **kw):
+        calls.append(1)
+        raise RuntimeError("the LLM server is down")
+
+    monkeypatch.setattr(grading, "grade_round", broken)
+    jobs = make_jobs(service, bank, clock, queue, retries=1, retry_delay=0)
+    loop_id = finished_drill(service, user)
+    job = jobs.enqueue_grading(user, loop_id)
+    work_one(jobs)
+    assert jobs.records.get(job["id"])["status"] == "queued"  # Huey put it back for its retry
+    work_one(jobs)
+    record = jobs.records.get(job["id"])
+    assert record["status"] == "failed" and record["error"] == "the LLM server is down" and len(calls) == 2
+    assert needs_grading(service.get_loop(user, loop_id))
+
+
+def test_progress_is_reported_per_round_while_grading(service, user, bank, clock, queue, monkeypatch):
+    import simulator.engine.grading as grading
+
+    started, release = threading.Event(), threading.Event()
+    real = grading.grade_round
+
+    def slow(*a, **kw):
+        started.set()
+        assert release.wait(10)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(grading, "grade_round", slow)
+    jobs = make_jobs(service, bank, clock, queue)
+    loop_id = finished_drill(service, user)
+    job = jobs.enqueue_grading(user, loop_id)
+    worker = threading.Thread(target=work_one, args=(jobs,))
+    worker.start()
+    assert started.wait(10)
+    running = jobs.records.get(job["id"])
+    assert running["status"] == "running" and running["progress"] == {"round": 1, "of": 1}
+    release.set()
+    worker.join(10)
+    assert jobs.records.get(job["id"])["status"] == "done"
+
+
+# ---- sandbox slots --------------------------------------------------------------------------------------------
+def test_a_user_with_a_run_in_flight_is_told_so_and_the_server_bound_holds(service, user, bank, clock, queue):
+    jobs = make_jobs(service, bank, clock, queue, sandbox_total=2, sandbox_per_user=1)
+    slots = jobs.slots
+    with slots.hold(1):
+        with pytest.raises(Exception, match="already in progress"):
+            with slots.hold(1):
+                pass
+        with slots.hold(2):
+            assert slots.in_use() == 2
+            with pytest.raises(Exception, match="as many code runs as it allows \\(2\\)"):
+                with slots.hold(3):
+                    pass
+            with pytest.raises(Exception, match="already in progress"):  # user 3's own slot was given back
+                with slots.hold(1):
+                    pass
+        with slots.hold(3):
+            pass
+    assert slots.in_use() == 0
+    with slots.hold(1):  # free again
+        pass
+
+
+def test_a_slot_left_by_a_dead_process_is_taken_back_after_a_while(service, user, bank, clock, queue):
+    jobs = make_jobs(service, bank, clock, queue, sandbox_total=1, lease_s=300)
+    held = jobs.slots.hold(1)
+    held.__enter__()  # a process took the slot and died without releasing it
+    result = jobs.run_examples(1, 1, "x")
+    assert result["busy"] and "already in progress" in result["output"]
+    clock.advance(301)
+    with jobs.slots.hold(1):
+        assert jobs.slots.in_use() == 1
+
+
+def test_run_examples_answers_busy_at_once_while_the_users_run_is_in_flight(service, user, bank, clock, queue, monkeypatch):
+    """The 9th endless loop is not queued: the second run of a user is refused while the first holds its slot."""
+    import simulator.jobs.runs as runs
+
+    started, release = threading.Event(), threading.Event()
+
+    def endless(service, bank, user_id, round_id, code):
+        started.set()
+        assert release.wait(10)
+        return {"available": True, "output": "ok"}
+
+    monkeypatch.setattr(runs, "run_examples", endless)
+    jobs = make_jobs(service, bank, clock, queue, sandbox_total=4)
+    out = {}
+    first = threading.Thread(target=lambda: out.setdefault("first", jobs.run_examples(user, 1, "while True: pass")))
+    first.start()
+    assert started.wait(10)
+    second = jobs.run_examples(user, 1, "while True: pass")
+    assert second == {"available": False, "busy": True,
+                      "output": "A run is already in progress; wait for its output before running again."}
+    release.set()
+    first.join(10)
+    assert out["first"] == {"available": True, "output": "ok"}
+    assert jobs.slots.in_use() == 0
