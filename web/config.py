@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FORM_MEMORY_SIZE": 1 * MiB,
     "MAX_ANSWER_CHARS": 200_000,
     "AUTOSAVE_MS": 3000,
+    "QUEUE_URL": None,  # MOCKLOOP_QUEUE_URL: the task queue (None: SQLite beside the database; see simulator/jobs)
     "LOGIN_FAILURES": 5,
     "LOGIN_WINDOW_S": 15 * 60,
     "PASSWORD_METHOD": "scrypt",

@@ -71,6 +71,41 @@ def service():
     return _once("service", build)
 
 
+def jobs():
+    """The task queue's jobs (simulator/jobs) over this app's service: MOCKLOOP_QUEUE_URL, else the SQLite file
+    beside the database; tests (TESTING without a QUEUE_URL) run jobs at once, in immediate mode."""
+
+    def build():
+        from simulator.config import database_url
+        from simulator.jobs.config import queue_url
+        from simulator.jobs.runtime import make_jobs
+
+        cfg = current_app.config
+        url = cfg.get("QUEUE_URL") or ("immediate" if cfg.get("TESTING") else
+                                       queue_url(cfg.get("DATABASE_URL") or database_url()))
+        svc, bnk, clk = service(), bank(), clock()
+        return make_jobs(str(url), lambda: svc, lambda: bnk, lambda: clk.now().timestamp(),
+                         **(cfg.get("JOBS_OPTIONS") or {}))
+
+    return _once("jobs", build)
+
+
+def start_embedded_worker(app: Flask, workers: int = 2):
+    """Consumer threads in this web process (`mockloop serve` with MOCKLOOP_EMBEDDED_WORKER=1, the default), so
+    one command serves pages and runs grading jobs. None in immediate mode, where jobs run where enqueued."""
+    from simulator.jobs.runtime import consumer
+
+    with app.app_context():
+        queue = jobs()
+    if queue.huey.immediate:
+        return None
+    queue.recover()
+    worker = consumer(queue, workers, embedded=True)
+    worker.start()
+    app.extensions["mockloop"]["consumer"] = worker
+    return worker
+
+
 def accounts():
     """Passwords, API tokens and the login rate limit over the same database."""
 

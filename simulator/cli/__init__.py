@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "calibrate": ("calibrate", "Agreement and severity statistics from a CSV of grades."),
     "graders": ("graders", "Machine graders: agreement with the gold set and certification per round."),
     "serve": ("serve", "Serve the web app under a production WSGI server."),
+    "worker": ("worker", "Run the task queue's consumers (grading jobs)."),
     "users": ("users", "Create accounts (for scripted setups of a shared server)."),
     "token": ("token", "Create or revoke a user's API token."),
 }

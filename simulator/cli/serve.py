@@ -51,9 +51,12 @@ def command(host: str, port: int, workers: int, threads: int, connection_limit: 
         fail(str(exc))
     url = app.config.get("DATABASE_URL") or database_url()
     open_database(url).kw["bind"].dispose()  # migrated here, once
+    embedded = flag(os.environ.get("MOCKLOOP_EMBEDDED_WORKER", "1"))
     if workers == 1:
         from waitress import serve
 
+        if embedded:
+            _embedded_worker(app)
         click.echo(f"mockloop on http://{host}:{port}/ (Ctrl-C to stop)")
         serve(app, host=host, port=port, threads=threads, connection_limit=connection_limit, ident="mockloop")
         return
@@ -62,10 +65,19 @@ def command(host: str, port: int, workers: int, threads: int, connection_limit: 
     if storage.startswith("memory"):
         click.secho(f"note: the sign-in limits count in each of the {workers} processes alone (memory://); set "
                     "MOCKLOOP_RATELIMIT_STORAGE_URI=redis://... to share them", err=True)
-    _gunicorn(host, port, workers, threads, connection_limit)
+    _gunicorn(host, port, workers, threads, connection_limit, embedded)
 
 
-def _gunicorn(host: str, port: int, workers: int, threads: int, connection_limit: int) -> None:
+def _embedded_worker(app) -> None:
+    """Grading jobs run in this process's own consumer threads, unless MOCKLOOP_EMBEDDED_WORKER=0 (then run
+    `mockloop worker` beside it)."""
+    from web.extensions import start_embedded_worker
+
+    if start_embedded_worker(app) is not None:
+        click.echo("grading jobs run in this process (MOCKLOOP_EMBEDDED_WORKER=0 and `mockloop worker` to separate them)")
+
+
+def _gunicorn(host: str, port: int, workers: int, threads: int, connection_limit: int, embedded: bool) -> None:
     from simulator.cli.common import fail
 
     try:
@@ -97,7 +109,10 @@ def _gunicorn(host: str, port: int, workers: int, threads: int, connection_limit
         def load(self):
             from web import create_app
 
-            return create_app()
+            app = create_app()
+            if embedded:  # in each worker process, after the fork (threads do not survive one)
+                _embedded_worker(app)
+            return app
 
     click.echo(f"mockloop on http://{host}:{port}/ with {workers} gunicorn workers (Ctrl-C to stop)")
     Server().run()
