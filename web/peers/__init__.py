@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, current_app, g, request, session
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
 
 from simulator.engine import NotFound
 from web.extensions import _once, bank, clock, sessions
@@ -15,6 +15,45 @@ bp = Blueprint("peers", __name__, template_folder="templates", static_folder="st
 # Views that show the candidate a loop's automatic grades as grades: opening one closes self-assessment.
 REVEALING = {"scorecard.show": "scorecard", "api.loop_scorecard": "scorecard (API)"}
 SESSION_KEY = "peer_grades"  # which grade this browser submitted through which link, for "see the others"
+
+
+# A share link gives a peer-only view wherever it is opened. On the peer's pages the header is the review's own
+# (no History, scorecards, teams, account); and in single-user mode, where everyone who reaches the server is the
+# local user, a browser that came in through a share link (and never used the owner's pages before) is held to
+# the peer's pages by the server: anything else redirects to its review (pages) or is a 403 (API).
+PEER_ENDPOINTS = frozenset({"peers.peer_home", "peers.peer_grade", "peers.peer_live", "peers.practice",
+                            "api.peer_scope", "api.peer_submit", "api.peer_live", "api.peer_practice",
+                            "api.peer_practice_check"})
+OPEN_ENDPOINTS = frozenset({"static", "peers.static", "health.healthz", "health.readyz"})
+PEER_VIEW = "peer_view"  # session: the review this browser came in through (single-user mode)
+OWNER = "owner"  # session: this browser used the owner's pages first (single-user mode)
+PEER_ONLY = ("This browser opened a peer-review link, so it shows only that review: not the owner's loops, "
+             "history, scorecards or teams.")
+
+
+@bp.before_app_request
+def peer_only_view():
+    endpoint = request.endpoint
+    if endpoint in OPEN_ENDPOINTS:
+        return None
+    single = not current_app.config["MULTI_USER"]
+    if endpoint in PEER_ENDPOINTS:
+        g.peer_home = url_for("peers.peer_home", token=(request.view_args or {}).get("token", ""))
+        if single and not session.get(OWNER) and session.get(PEER_VIEW) != g.peer_home:
+            session[PEER_VIEW] = g.peer_home
+        return None
+    if not single:
+        return None
+    home = session.get(PEER_VIEW)
+    if not isinstance(home, str):
+        if endpoint is not None and not request.path.startswith("/api/") and not session.get(OWNER):
+            session[OWNER] = True  # the owner's browser: opening its own share link later keeps it the owner's
+        return None
+    g.peer_home = home
+    if request.path.startswith("/api/"):
+        abort(403, description=PEER_ONLY + " It can use only that review's /api/peer/ endpoints.")
+    flash(PEER_ONLY, "error")
+    return redirect(home)
 
 
 def peers():

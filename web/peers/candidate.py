@@ -1,6 +1,8 @@
 """The candidate's side: share links (create, list, revoke), self-assessment, the comparison."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from simulator.peers.forms import FormError, RubricChanged, parse_form
@@ -18,7 +20,13 @@ def _share_page(loop_id: int, *, new=None, error: str | None = None, status: int
     links = peers().list_links(g.user_id, loop_id)
     url = external_url("peers.peer_home", token=new["token"]) if new else None
     return render_template("peers/share.html", loop=loop, links=links, new=new, new_url=url, error=error,
-                           days=DAY_CHOICES, default_days=DEFAULT_DAYS), status
+                           days=DAY_CHOICES, default_days=DEFAULT_DAYS, this_machine_only=url and loopback(url)), status
+
+
+def loopback(url: str) -> bool:
+    """Whether a link names this computer (127.0.0.1, localhost, ::1): nobody on another machine can open it."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.") or host.endswith(".localhost")
 
 
 @bp.route("/loops/<int:loop_id>/share", methods=["GET", "POST"])
