@@ -110,7 +110,7 @@ def test_a_poll_of_a_stale_job_recovers_it_and_gives_up_after_max_attempts(servi
 def test_a_grader_error_is_retried_by_huey_then_fails_with_the_reason(service, user, bank, clock, queue, monkeypatch):
     import simulator.engine.grading as grading
 
-    calls = []
+    calls, real = [], grading.grade_round
 
     def broken(*a, **kw):
         calls.append(1)
@@ -126,6 +126,12 @@ def test_a_grader_error_is_retried_by_huey_then_fails_with_the_reason(service, u
     record = jobs.records.get(job["id"])
     assert record["status"] == "failed" and record["error"] == "the LLM server is down" and len(calls) == 2
     assert needs_grading(service.get_loop(user, loop_id))
+    assert jobs.enqueue_grading(user, loop_id)["id"] == job["id"]  # asking again shows the failure...
+    monkeypatch.setattr(grading, "grade_round", real)
+    retried = jobs.enqueue_grading(user, loop_id, retry=True)  # ...until a retry is asked for
+    assert retried["id"] != job["id"] and retried["status"] == "queued"
+    work_one(jobs)
+    assert not needs_grading(service.get_loop(user, loop_id))
 
 
 def test_progress_is_reported_per_round_while_grading(service, user, bank, clock, queue, monkeypatch):

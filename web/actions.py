@@ -4,10 +4,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from web.extensions import bank, service
+from web.extensions import service
 
 _STRIPES = [threading.Lock() for _ in range(64)]
-_GRADING = threading.Lock()
 
 
 def round_lock(round_id: int) -> threading.Lock:
@@ -26,47 +25,66 @@ def first_answer(user_id: int, round_id: int, text: str | None) -> dict[str, Any
 
 
 def submit(user_id: int, round_id: int, text: str | None, probe_answers: dict[int, str] | None) -> dict[str, Any]:
-    """Submit a round; when it was the loop's last, grade the loop."""
+    """Submit a round; when it was the loop's last, enqueue the loop's grading. The round view carries `job`
+    (the grading job) while that job is not done."""
     with round_lock(round_id):
         view = service().submit(user_id, round_id, text, probe_answers=probe_answers)
-    finish_loop(user_id, view["loop_id"])
-    return service().get_round(user_id, round_id)
+    loop = finish_loop(user_id, view["loop_id"])
+    rv = service().get_round(user_id, round_id)
+    if loop.get("grading"):
+        rv["job"] = loop["grading"]
+    return rv
 
 
 def needs_grading(loop: dict[str, Any]) -> bool:
-    return loop["status"] == "complete" and any(not r["grades"] for r in loop["rounds"])
+    from simulator.jobs import needs_grading as needed
+
+    return needed(loop)
 
 
 def finish_loop(user_id: int, loop_id: int) -> dict[str, Any]:
-    """The loop view, graded automatically ("auto") once every round is in and none is graded yet.
+    """The loop view. Once every round is in and none is graded, the loop's grading ("auto") is a job on the
+    queue, never run in this request (except in immediate mode: tests); `grading` holds the job while it is
+    queued, running or failed, else None.
 
-    The lock keeps one process from grading a loop twice; `once` makes the record itself idempotent across
-    processes (the check runs under the loop's row lock)."""
+    Asking again while the job is queued or running finds the same job (a dead worker's job is enqueued again);
+    a failed job is retried by asking again. Grades are recorded once (`once=True`) whoever runs the job."""
+    from web.extensions import jobs
+
     loop = service().get_loop(user_id, loop_id)
+    job = None
     if needs_grading(loop):
-        with _GRADING:
+        job = jobs().enqueue_grading(user_id, loop_id)
+        if job["status"] == "done":
             loop = service().get_loop(user_id, loop_id)
-            if needs_grading(loop):
-                loop = service().grade(user_id, loop_id, "auto", once=True)
+    loop["grading"] = job_view(job) if job is not None and job["status"] != "done" else None
     return loop
 
 
-def run_examples(user_id: int, round_id: int, code: str) -> dict[str, Any]:
-    """Run an ML-coding answer on the problem's visible examples, when the coding module is installed."""
-    rv = service().get_round(user_id, round_id)
-    if rv["round"] != "ml_coding":
-        return {"available": False, "output": "Running code is only for ML-coding rounds."}
-    try:
-        from simulator.coding.visible import run_visible_summary
-    except ImportError:
-        return {"available": False, "output": "Running the visible examples is not available on this server yet."}
-    from simulator.sandbox.policy import untrusted_allowed
+def job_view(job: dict[str, Any]) -> dict[str, Any]:
+    """A job as the API and the pages show it: status, progress, and links to poll it and to its result."""
+    from flask import url_for
 
-    allowed, why = untrusted_allowed()  # code from a browser is untrusted: bubblewrap, or the operator's say-so
-    if not allowed:
-        return {"available": False, "output": f"The code was not run: {why}"}
-    question = bank().question(rv["question_id"])
-    return {"available": True, "output": str(run_visible_summary(question, code))}
+    progress = job.get("progress")
+    out = {"id": job["id"], "kind": job["kind"], "status": job["status"], "attempts": job["attempts"],
+           "progress": progress, "error": job.get("error"), "loop_id": job.get("loop_id"),
+           "url": url_for("api.get_job", job_id=job["id"]), "result": None}
+    if job["kind"] == "grade":
+        out["message"] = {"queued": "waiting for a grader", "failed": f"grading failed: {job.get('error')}",
+                          "done": "graded"}.get(job["status"]) or (
+            f"grading round {progress['round']} of {progress['of']}" if progress else "grading")
+        if job["status"] == "done":
+            out["result"] = url_for("api.loop_scorecard", loop_id=job["loop_id"])
+    return out
+
+
+def run_examples(user_id: int, round_id: int, code: str) -> dict[str, Any]:
+    """Run an ML-coding answer on the problem's visible examples, holding one of the user's sandbox slots and one
+    of the server's (MOCKLOOP_SANDBOX_RUNS_PER_USER, MOCKLOOP_SANDBOX_RUNS): with none free, the answer says so
+    at once ("a run is already in progress") instead of starting another."""
+    from web.extensions import jobs
+
+    return jobs().run_examples(user_id, round_id, code)
 
 
 def probe_answers_from_form(form) -> dict[int, str]:

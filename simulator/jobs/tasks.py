@@ -39,7 +39,6 @@ class Jobs:
                                   stale_s=max(lease_s, 300.0))
         self.grade_task = huey.task(retries=retries, retry_delay=retry_delay, context=True,
                                     name="grade_loop")(self._grade)
-        self.run_task = huey.task(name="run_examples")(self.run_examples)
         self.recover_task = huey.periodic_task(crontab(minute="*"), name="recover_jobs")(self.recover)
 
     # ---- grading -------------------------------------------------------------------------------------------
@@ -48,11 +47,15 @@ class Jobs:
         job_id = self.records.pointer(f"loop.{loop_id}")
         return self.records.get(job_id) if job_id else None
 
-    def enqueue_grading(self, user_id: int, loop_id: int) -> dict[str, Any]:
-        """The loop's grading job: the one queued or running, else a new one (run at once in immediate mode)."""
+    def enqueue_grading(self, user_id: int, loop_id: int, *, retry: bool = False) -> dict[str, Any]:
+        """The loop's grading job: the one queued or running, or the one that failed (unless `retry`), else a
+        new one (run at once in immediate mode)."""
         current = self.grading_job(loop_id)
-        if current is not None and current["user_id"] == user_id and current["status"] in ACTIVE:
-            return self.recover_job(current)
+        if current is not None and current["user_id"] == user_id:
+            if current["status"] in ACTIVE:
+                return self.recover_job(current)
+            if current["status"] == "failed" and not retry:
+                return current  # a page that polls must not start it again and again: retrying is asked for
         record = self.records.new("grade", user_id, loop_id=loop_id)
         self.records.point(f"loop.{loop_id}", record["id"])
         self.grade_task(record["id"], user_id, loop_id)

@@ -98,4 +98,4 @@ def probe_answers(data: dict[str, Any]) -> dict[int, str] | None:
     return out
 
 
-from web.api import loops, meta, peers, teams  # noqa: E402,F401  (routes register themselves on bp)
+from web.api import jobs, loops, meta, peers, teams  # noqa: E402,F401  (routes register themselves on bp)

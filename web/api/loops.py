@@ -8,6 +8,7 @@ from simulator.graders.base import registry
 from simulator.report.scorecard import scorecard
 from web import actions
 from web.api import body, bp, probe_answers, text_field
+from web.api.jobs import accepted
 from web.extensions import bank, service
 from web.history.progress import progress as progress_series
 
@@ -77,7 +78,15 @@ def grade(loop_id: int):
 
 @bp.get("/loops/<int:loop_id>/scorecard")
 def loop_scorecard(loop_id: int):
-    return jsonify(scorecard(actions.finish_loop(g.user_id, loop_id), bank()))
+    """The scorecard; while the loop's grading job is queued or running, 202 with the job to poll; 409 when it
+    failed (asking again enqueues it again)."""
+    loop = actions.finish_loop(g.user_id, loop_id)
+    job = loop.pop("grading", None)
+    if job is not None and job["status"] in ("queued", "running"):
+        return accepted(job, job)
+    if job is not None:
+        abort(409, description=f"{job['message']}; ask again to retry.")
+    return jsonify(scorecard(loop, bank()))
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -108,9 +117,13 @@ def first_answer(round_id: int):
 def submit(round_id: int):
     data = body()
     try:
-        return jsonify(actions.submit(g.user_id, round_id, text_field(data, "text"), probe_answers(data)))
+        rv = actions.submit(g.user_id, round_id, text_field(data, "text"), probe_answers(data))
     except (ValueError, InvalidTransition) as exc:
         _conflict(exc)
+    job = rv.get("job")
+    if job is not None and job["status"] in ("queued", "running"):
+        return accepted(rv, job)  # the loop's last round: its grading continues on the queue
+    return jsonify(rv)
 
 
 @bp.post("/rounds/<int:round_id>/pause")

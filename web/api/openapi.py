@@ -10,6 +10,7 @@ from web.api.teams import PATHS as TEAM_PATHS  # /api/teams/..., documented in w
 OBJ = {"type": "object"}
 LOOP_ID = {"name": "loop_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 ROUND_ID = {"name": "round_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}
 
 
 def ref(name: str) -> dict[str, str]:
@@ -32,7 +33,21 @@ SCHEMAS: dict[str, Any] = {
         "auto_submitted": {"type": "boolean"}, "late_by_s": {"type": ["number", "null"]},
         "flags": {"type": "array", "items": {"type": "string"}},
         "probes": {"type": "array", "items": OBJ}, "probes_hidden": {"type": "integer"},
-        "grades": {"type": "array", "items": OBJ}, "saved": {"type": "boolean", "description": "Autosave only."}}},
+        "grades": {"type": "array", "items": OBJ}, "saved": {"type": "boolean", "description": "Autosave only."},
+        "job": {**ref("Job"), "description": "Submit only: the loop's grading job, when this was its last round "
+                                             "and the job is not done."}}},
+    "Job": {"type": "object", "description": "Work continuing on the task queue (grading a finished loop): poll `url` "
+                                            "until `status` is done (then `result` links the scorecard) or failed.",
+            "required": ["id", "kind", "status", "url"], "properties": {
+        "id": {"type": "string"}, "kind": {"enum": ["grade"]},
+        "status": {"enum": ["queued", "running", "done", "failed"]},
+        "attempts": {"type": "integer", "description": "Runs started (a retry after an error or a dead worker adds one)."},
+        "progress": {"type": ["object", "null"], "description": "While grading: the round being graded.",
+                     "properties": {"round": {"type": "integer"}, "of": {"type": "integer"}}},
+        "message": {"type": "string", "examples": ["grading round 3 of 6"]},
+        "error": {"type": ["string", "null"]}, "loop_id": {"type": ["integer", "null"]},
+        "url": {"type": "string", "description": "This job (GET /api/jobs/{job_id})."},
+        "result": {"type": ["string", "null"], "description": "When done: the loop's scorecard."}}},
     "Loop": {"type": "object", "required": ["id", "track", "status", "rounds"], "properties": {
         "id": {"type": "integer"}, "track": {"type": "string"}, "kind": {"enum": ["loop", "drill"]},
         "mode": {"enum": ["timed", "practice"]}, "pace": {"type": "number"},
@@ -58,7 +73,9 @@ SCHEMAS: dict[str, Any] = {
         "probe_answers": {"type": "object", "additionalProperties": {"type": "string"}}}},
     "Code": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}},
     "RunResult": {"type": "object", "required": ["available", "output"], "properties": {
-        "available": {"type": "boolean"}, "output": {"type": "string"}}},
+        "available": {"type": "boolean"}, "output": {"type": "string"},
+        "busy": {"type": "boolean", "description": "Not run: this user's run is in flight, or the server's bound "
+                                                  "on code runs is reached (`output` says which); try again later."}}},
     "Answers": {"type": "object", "required": ["answers"], "properties": {
         "answers": {"type": "object", "description": "Question id to choice id (GET /api/questionnaire lists them).",
                     "additionalProperties": {"type": "string"}}}},
@@ -120,8 +137,23 @@ def health_paths() -> dict[str, dict[str, Any]]:
     }
 
 
+def _accepted(op: dict[str, Any], body: dict[str, Any], why: str) -> dict[str, Any]:
+    """`op` answering 202 too: the work goes on on the task queue; Location names the job to poll."""
+    op["responses"]["202"] = {"description": why, "headers": {"Location": {
+        "description": "The job to poll (GET /api/jobs/{job_id})", "schema": {"type": "string"}}}, **_json(body)}
+    return op
+
+
 def paths() -> dict[str, dict[str, Any]]:
     loop, rnd = [LOOP_ID], [ROUND_ID]
+    scorecard = _accepted(_op("loop_scorecard", "The scorecard; a complete loop not yet graded is graded on the "
+                                                "task queue first (202 with the job to poll)", ref("Scorecard"),
+                              params=loop, errors=(404, 409)),
+                          ref("Job"), "Grading is queued or running: poll the job, then ask again")
+    submit = _accepted(_op("submit", "Submit the round (late after the deadline)", ref("Round"), params=rnd,
+                           body="Answer", errors=(404, 409)),
+                       ref("Round"), "The loop's last round was submitted and its grading job is queued or "
+                                     "running: the round, with `job` to poll")
     return {
         "/api/openapi.json": {"get": _op("openapi", "This document", OBJ, errors=(), public=True)},
         "/api/tracks": {"get": _op("tracks", "The three loop templates", OBJ, errors=(), public=True)},
@@ -143,15 +175,16 @@ def paths() -> dict[str, dict[str, Any]]:
                                                   ref("Loop"), params=loop)},
         "/api/loops/{loop_id}/grade": {"post": _op("grade", "Grade a complete loop", ref("Loop"), params=loop,
                                                    body="GradeRequest", errors=(404, 409))},
-        "/api/loops/{loop_id}/scorecard": {"get": _op("loop_scorecard", "The scorecard (grades a complete loop first)",
-                                                      ref("Scorecard"), params=loop)},
+        "/api/loops/{loop_id}/scorecard": {"get": scorecard},
+        "/api/jobs/{job_id}": {"get": _op("get_job", "A job on the task queue (yours only): queued, running with "
+                                                     "progress, done with a link to its result, or failed",
+                                          ref("Job"), params=[JOB_ID])},
         "/api/rounds/{round_id}": {"get": _op("get_round", "A round with the time left", ref("Round"), params=rnd)},
         "/api/rounds/{round_id}/draft": {"put": _op("save_draft", "Autosave the draft (ignored when seq is stale)",
                                                     ref("Round"), params=rnd, body="Draft")},
         "/api/rounds/{round_id}/first-answer": {"post": _op("first_answer", "Mark the first answer given; reveals probes",
                                                             ref("Round"), params=rnd, body="Answer")},
-        "/api/rounds/{round_id}/submit": {"post": _op("submit", "Submit the round (late after the deadline)",
-                                                      ref("Round"), params=rnd, body="Answer", errors=(404, 409))},
+        "/api/rounds/{round_id}/submit": {"post": submit},
         "/api/rounds/{round_id}/pause": {"post": _op("pause", "Pause (practice mode only)", ref("Round"), params=rnd,
                                                      errors=(404, 409))},
         "/api/rounds/{round_id}/unpause": {"post": _op("unpause", "Resume a paused round", ref("Round"), params=rnd,

@@ -53,6 +53,18 @@ def show(loop_id: int):
     return render_template("loops/loop.html", loop=loop, track=bank().track(loop["track"]))
 
 
+@bp.post("/loops/<int:loop_id>/grade-again")
+@login_required
+def grade_again(loop_id: int):
+    """Enqueue the loop's grading again after its job failed (the page never restarts a failed job by itself)."""
+    from web.extensions import jobs
+
+    loop = service().get_loop(g.user_id, loop_id)
+    if actions.needs_grading(loop):
+        jobs().enqueue_grading(g.user_id, loop_id, retry=True)
+    return redirect(url_for("loops.show", loop_id=loop_id))
+
+
 @bp.post("/loops/<int:loop_id>/next")
 @login_required
 def start_next(loop_id: int):

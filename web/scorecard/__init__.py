@@ -18,6 +18,8 @@ bp = Blueprint("scorecard", __name__, template_folder="templates")
 @login_required
 def show(loop_id: int):
     loop = actions.finish_loop(g.user_id, loop_id)
+    if loop["grading"] is not None:  # the grading job is queued, running or failed: the loop page shows which
+        return redirect(url_for("loops.show", loop_id=loop_id))
     if loop["status"] not in ("complete", "graded"):
         flash("The scorecard comes when every round is in.", "error")
         return redirect(url_for("loops.show", loop_id=loop_id))

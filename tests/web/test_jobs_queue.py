@@ -1,0 +1,146 @@
+"""Grading on the task queue, seen from the web: the last submit answers 202 with a job to poll and never waits for
+the graders; the loop page shows the progress and refreshes itself; code runs are bounded per user."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tests.web.conftest import Api, make_app
+
+
+@pytest.fixture
+def queued_app(database, tmp_path, bank, clock):
+    """An app whose queue is a SQLite file and which has no consumer: jobs wait until the test runs them."""
+    return make_app(tmp_path, bank, clock, QUEUE_URL=f"sqlite:///{tmp_path / 'queue.sqlite3'}")
+
+
+def run_queued(app):
+    from web.extensions import jobs
+
+    with app.app_context():
+        queue = jobs()
+        while (task := queue.huey.dequeue()) is not None:
+            queue.huey.execute(task)
+
+
+ANSWER = {"text": "gradient accumulation with a clear structure"}
+
+
+def test_the_last_submit_answers_202_with_a_job_and_the_scorecard_comes_when_it_is_done(queued_app):
+    client = queued_app.test_client()
+    api = Api(client)
+    loop, rnd = api.drill()
+    response = api.call("POST", f"/api/rounds/{rnd['id']}/submit", ANSWER, status=202)
+    body = response.get_json()
+    job = body["job"]
+    assert body["status"] == "submitted" and body["grades"] == []
+    assert job["status"] == "queued" and response.headers["Location"] == job["url"] == f"/api/jobs/{job['id']}"
+    assert api.get(job["url"])["message"] == "waiting for a grader"
+    accepted = api.call("GET", f"/api/loops/{loop['id']}/scorecard", status=202)
+    assert accepted.get_json()["id"] == job["id"]  # the same job, not a second one
+
+    page = client.get(f"/loops/{loop['id']}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page and "Waiting for a grader" in page and "scorecard-link" not in page
+    assert client.get(f"/loops/{loop['id']}/scorecard").headers["Location"].endswith(f"/loops/{loop['id']}")
+
+    run_queued(queued_app)
+    done = api.get(job["url"])
+    assert done["status"] == "done" and done["result"] == f"/api/loops/{loop['id']}/scorecard"
+    assert api.get(done["result"])["loop_id"] == loop["id"]
+    page = client.get(f"/loops/{loop['id']}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page and "scorecard-link" in page
+    assert len(api.get(f"/api/rounds/{rnd['id']}")["grades"]) == 1
+
+
+def test_the_request_returns_while_the_grader_is_still_working(queued_app, monkeypatch):
+    """The embedded consumer grades in its own thread: the submit answers while the grader waits on an Event this
+    test holds, the job reports 'grading round 1 of 1', and the grades land after the Event is set."""
+    import simulator.engine.grading as grading
+    from web.extensions import start_embedded_worker
+
+    started, release = threading.Event(), threading.Event()
+    real = grading.grade_round
+
+    def held(*a, **kw):
+        started.set()
+        assert release.wait(20)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(grading, "grade_round", held)
+    worker = start_embedded_worker(queued_app, workers=1)
+    try:
+        api = Api(queued_app.test_client())
+        loop, rnd = api.drill()
+        job = api.call("POST", f"/api/rounds/{rnd['id']}/submit", ANSWER, status=202).get_json()["job"]
+        assert not release.is_set()  # answered although the grader cannot have finished
+        assert started.wait(20)
+        running = api.get(job["url"])
+        assert running["status"] == "running" and running["message"] == "grading round 1 of 1"
+        assert "Grading round 1 of 1" in queued_app.test_client().get(f"/loops/{loop['id']}").get_data(as_text=True)
+        release.set()
+        finished = threading.Event()
+        for _ in range(400):  # wait for the consumer thread to record (bounded; correctness needs no delay)
+            if api.get(job["url"])["status"] == "done":
+                finished.set()
+                break
+            finished.wait(0.05)
+        assert finished.is_set()
+        assert len(api.get(f"/api/rounds/{rnd['id']}")["grades"]) == 1
+    finally:
+        release.set()
+        worker.stop(graceful=True)
+
+
+def test_a_failed_job_is_shown_and_retried_only_when_asked(database, tmp_path, bank, clock, monkeypatch):
+    import simulator.engine.grading as grading
+
+    def broken(*a, **kw):
+        raise RuntimeError("the LLM server is down")
+
+    queued_app = make_app(tmp_path, bank, clock, QUEUE_URL=f"sqlite:///{tmp_path / 'queue.sqlite3'}",
+                          JOBS_OPTIONS={"retry_delay": 0})  # Huey's retries come at once, not 10 s later
+    real = grading.grade_round
+    monkeypatch.setattr(grading, "grade_round", broken)
+    client = queued_app.test_client()
+    api = Api(client)
+    loop, rnd = api.drill()
+    job = api.call("POST", f"/api/rounds/{rnd['id']}/submit", ANSWER, status=202).get_json()["job"]
+    run_queued(queued_app)  # the first run and Huey's two retries
+    failed = api.get(job["url"])
+    assert failed["status"] == "failed" and failed["attempts"] == 3 and "LLM server is down" in failed["message"]
+    page = client.get(f"/loops/{loop['id']}").get_data(as_text=True)
+    assert "Automatic grading failed" in page and 'http-equiv="refresh"' not in page
+    assert "LLM server is down" in api.call("GET", f"/api/loops/{loop['id']}/scorecard", status=409).get_json()["message"]
+    monkeypatch.setattr(grading, "grade_round", real)
+    from tests.web.conftest import csrf_token
+
+    client.post(f"/loops/{loop['id']}/grade-again", data={"csrf_token": csrf_token(client)})
+    run_queued(queued_app)
+    assert len(api.get(f"/api/rounds/{rnd['id']}")["grades"]) == 1
+
+
+def test_jobs_are_their_owners_only(multi_app):
+    from tests.web.test_authorisation import signed_in
+
+    from web.extensions import jobs
+
+    alice = Api(signed_in(multi_app, "alice"))
+    with multi_app.app_context():
+        record = jobs().records.new("grade", 10**6, loop_id=1)
+    alice.get(f"/api/jobs/{record['id']}", status=404)
+    alice.get("/api/jobs/not-a-job", status=404)
+
+
+def test_a_second_code_run_of_the_same_user_is_refused_while_the_first_is_in_flight(app):
+    from web.extensions import jobs, local_user_id
+
+    api = Api(app.test_client())
+    _, rnd = api.drill(round_type="ml_coding")
+    with app.app_context():
+        held = jobs().slots.hold(local_user_id())
+    with held:  # the user's first run, still going
+        busy = api.post(f"/api/rounds/{rnd['id']}/run", {"code": "while True: pass"})
+    assert busy == {"available": False, "busy": True,
+                    "output": "A run is already in progress; wait for its output before running again."}
+    assert "busy" not in api.post(f"/api/rounds/{rnd['id']}/run", {"code": "def f(x):\n    return x\n"})
