@@ -164,10 +164,32 @@ def test_an_answer_that_only_echoes_the_question_does_not_make_a_claim_in_the_sa
 
 def test_a_one_word_misconception_phrasing_is_not_read_as_stated():
     q = _question("Tell me about a mistake you made.", [
-        kp("learn", "I changed how I review changes afterwards", contradicts=["I would do the same again", "there was no review"]),
+        kp("learn", "I changed how I review changes afterwards", contradicts=["I would do the same again", "no review",
+                                                                              "I skipped the review"]),
         kp("own", "I owned the mistake"), kp("tell", "I told the team the same day")])
     g = KeywordGrader()
     same = g.grade(q, RUBRIC, "We shipped the same model to two regions, and I caught the mistake in the second one.")
     assert not same["details"].get("misconceptions")
-    negated = g.grade(q, RUBRIC, "There was no review at all of what I shipped, and I saw no reason for one.")
-    assert [m["key_point"] for m in negated["details"].get("misconceptions", [])] == ["learn"]
+    assert not g.grade(q, RUBRIC, "We shipped with no review, and that is how the bug got out.")["details"].get("misconceptions")
+    skipped = g.grade(q, RUBRIC, "I skipped the review again on the next release.")
+    assert [m["key_point"] for m in skipped["details"].get("misconceptions", [])] == ["learn"]
+
+
+def test_a_claim_that_names_both_words_of_an_antonym_pair_is_not_flipped_by_one_of_them():
+    q = _question("Where do long agent trajectories fail?", [
+        kp("late", "late steps fail more often than early steps"), kp("a", "errors compound over steps"),
+        kp("b", "resume from saved late states")])
+    g = KeywordGrader().grade(q, RUBRIC, "We counted late-step failures separately from the first few steps.")
+    assert not g["details"].get("misconceptions")
+
+
+def test_a_misconception_whose_words_are_scattered_over_a_long_sentence_is_not_read():
+    q = _question("How was BERT pre-trained?", [
+        kp("mlm", "BERT predicts 15% of the tokens", contradicts=["BERT was trained to convergence"]),
+        kp("a", "the masked tokens are replaced 80/10/10"), kp("b", "next sentence prediction was dropped later")])
+    g = KeywordGrader()
+    far = g.grade(q, RUBRIC, "BERT predicts only a small share of positions, so per pass it gets a fraction of the training signal "
+                             "a left-to-right model gets from every position, and it converges more slowly.")
+    assert not far["details"].get("misconceptions")
+    near = g.grade(q, RUBRIC, "BERT was trained until it converged.")
+    assert [m["key_point"] for m in near["details"].get("misconceptions", [])] == ["mlm"]

@@ -45,3 +45,17 @@ def test_the_shipped_certification_records_are_current():
         for round_type, r in rec["rounds"].items():
             old = shipped["graders"][name]["rounds"][round_type]
             assert (old["certified"], old["kappa"], old["gold_answers"]) == (r["certified"], r["kappa"], r["gold_answers"]), (name, round_type)
+
+
+def test_a_machine_grader_whose_kappa_only_touches_the_bar_is_not_certified(monkeypatch):
+    """The keyword grader's constants were chosen with the gold answers in view: the low end of the kappa's 95%
+    interval must clear the bar too, not only the point estimate."""
+    from simulator.grading_bench import gold
+
+    def summary(self):
+        return {"kappa": 0.62, "ci95": [0.57, 0.66], "rated_share": 1.0, "n_pairs": 200}
+
+    monkeypatch.setattr(gold.RoundAgreement, "summary", summary)
+    rounds = next(iter(certification.keyword_records(default_bank()).values()))["rounds"]
+    assert rounds and not any(r["certified"] for r in rounds.values())
+    assert all("low end of its 95% interval does not" in r["reason"] for r in rounds.values())

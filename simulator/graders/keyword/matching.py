@@ -36,8 +36,11 @@ FLIP_MIN = 0.9  # a phrasing read with an odd number of flipped words (negated, 
 # gold set and the blind development sets A and B (tools/tune_curated.py)
 FLIP_MIN_WORDS = 3  # a two-word phrasing ("DPO is off-policy") flips on any sentence naming its subject and the antonym
 DISTINCT_MIN = 0.5  # share of a misconception's own words (those the claim lacks) that must be present
-# A misconception phrasing is read only when it has this many content words, or one negated word ("no postmortem"):
-# one plain word ("the same", "waiting") names a topic, not a claim, and strong answers use it too.
+# A misconception's matched words must lie within this many content words per word of the phrasing (0 = off;
+# 2 by CV, tools/tune_curated.py): words scattered over a long sentence do not state it
+CONTRA_SPAN = 2
+# A misconception phrasing is read only when it has this many content words: one word, even negated ("the same",
+# "no checks"), names a topic, and strong answers use it too (a story tells what went wrong before it was fixed).
 CONTRA_MIN_WORDS = 2  # leave-questions-out CV (tools/tune_curated.py) over the gold set and blind sets A and B
 
 
@@ -271,6 +274,7 @@ def flipped_coverage(v: Variant, cq: Compiled, best, tight) -> tuple[float, int,
     not negate it, or has its antonym ("covering" for "seeking", "before" for "after") and not the stem.
     An odd number of flips states the opposite claim; an even number states the claim again."""
     opposite = antonyms()
+    own = set(v.stems)
     num = den = 0.0
     flips = 0
     hits: list[int] = []
@@ -285,6 +289,8 @@ def flipped_coverage(v: Variant, cq: Compiled, best, tight) -> tuple[float, int,
         f = tight.get(st) if not ng else best.get((st, False))
         if f is None:
             for a in opposite.get(st, ()):
+                if a in own:
+                    continue  # the claim names both ("late steps fail more than early ones"): not a flip
                 f = best.get((a, ng))
                 if f is not None:
                     break
@@ -346,7 +352,7 @@ def _may_flip(v: Variant, best, tight) -> bool:
         if (not ng and st in tight) or (ng and (st, False) in best):
             return True
         for a in opposite.get(st, ()):
-            if (a, ng) in best:
+            if (a, ng) in best and a not in v.stems:
                 return True
     return False
 
@@ -394,13 +400,15 @@ def match_claim(kp: KeyPoint, cq: Compiled, ix: AnswerIndex, *, contradictions: 
                 m.coverage, m.hits = cov, hits
         if contradictions:
             for c in kp.contradicts:
-                if len(c.variant.stems) < CONTRA_MIN_WORDS and not any(c.variant.negs):
+                if len(c.variant.stems) < CONTRA_MIN_WORDS:
                     continue
                 if c.distinct and not any(k in best for k in c.distinct):
                     continue
                 if any(k in best for k in c.claim_only if k[0][:1].isdigit()):
                     continue  # the claim's own number is in the same sentence: not read as the misconception
                 cov, hits = _contra_coverage(c, cq, best, bigrams)
+                if CONTRA_SPAN and hits and hits[-1] - hits[0] + 1 > CONTRA_SPAN * len(c.variant.stems):
+                    continue  # its words scattered over a long sentence: not the misconception stated
                 if cov >= CONTRA_COVERED and _may_flip(c.variant, best, tight) and flipped_coverage(c.variant, cq, best, tight)[1] % 2:
                     continue  # the misconception said of the other subject, or negated: not the misconception
                 if cov >= CONTRA_COVERED and cov > m.contradiction:
