@@ -63,4 +63,7 @@ def consumer(jobs: Jobs, workers: int, *, embedded: bool = False):
             pass
 
     cls = Embedded if embedded else Consumer
-    return cls(jobs.huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
+    # An idle worker looks at the queue at least once a second (Huey's default backs off to 10 s): a finished
+    # loop's grading starts within a second.
+    return cls(jobs.huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True,
+               max_delay=1.0)
