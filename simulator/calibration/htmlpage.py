@@ -13,6 +13,7 @@ table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{padding:.25em .7em;bord
 text-align:left;vertical-align:top;white-space:nowrap}td:last-child{white-space:normal}th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .flag{color:#c0392b}.muted{color:#777}figure{margin:1em 0}figcaption{color:#555;font-size:.9em}
 .grid{display:flex;flex-wrap:wrap;gap:2em}
+svg.plot{display:block;width:100%;height:auto;max-width:44rem}.grid figure{flex:0 1 240px}
 """
 
 
@@ -64,7 +65,7 @@ def render_html(r: dict[str, Any], title: str = "Grader and question calibration
                               c["alpha_ordinal"]["reason"]] for c in r["criteria"]], {2}))
     k = r["kappa"]
     parts.append(_figure(svg.heatmap(k["graders"], k["matrix"], "Pairwise quadratic weighted kappa"),
-                         "Pairwise quadratic weighted kappa on shared answers (hover a cell for n and CI)"))
+                         "Pairwise quadratic weighted kappa on shared answers, printed in each cell (hover for n and CI)"))
 
     sev = r["severity"]
     parts.append("<h2>Grader severity</h2><p>Points above (lenient) or below (harsh) the average grader on the "

@@ -43,3 +43,13 @@ def test_chart_places_levels_on_the_scale():
     ys = [float(y) for y in re.findall(r'<circle class="chart-dot" cx="[\d.]+" cy="([\d.]+)"', svg)]
     assert ys[0] > ys[1]  # level 1 is drawn lower than level 5
     assert "latest 5 of 5" in svg
+
+
+def test_the_chart_scales_to_its_card_with_its_labels_inside(client, api, clock):
+    from tests.test_calibration_svg import check_plot
+
+    graded_drill(api, clock, "nothing relevant at all")
+    graded_drill(api, clock, "gradient accumulation with a clear structure")
+    for svg in re.findall(r"<svg .*?</svg>", client.get("/history").get_data(as_text=True), re.S):
+        assert 'viewBox="0 0 300 150"' in svg and 'width="100%"' in svg
+        check_plot(svg)

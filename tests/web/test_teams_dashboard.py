@@ -106,3 +106,16 @@ def test_team_pages_are_labelled_and_keyboard_reachable(demo):
              f"/teams/{team_id}/certification", f"/teams/{team_id}/dashboard"]
     for path in paths:
         check(client.get(path).get_data(as_text=True), path)
+
+
+def test_the_plots_scale_to_their_cards_with_every_label_inside(demo):
+    from tests.test_calibration_svg import check_plot
+
+    client, team_id = demo
+    html = client.get(f"/teams/{team_id}/dashboard").get_data(as_text=True)
+    for plot in PLOTS:
+        svg = re.search(r"<svg .*?</svg>", figure(html, plot), re.S).group(0)
+        assert 'viewBox="0 0 ' in svg and 'width="100%"' in svg, plot
+        check_plot(svg)
+    cells = re.findall(r'font-size="10">(-?\d\.\d\d|–)</text>', figure(html, "plot-agreement"))
+    assert len(cells) >= 2  # the kappas are printed in their cells, not only in tooltips

@@ -46,7 +46,7 @@ def svg_chart(series: dict[str, Any], chart_id: str) -> Markup:
     names = labels(points)
     desc = (f"{n} graded loop(s), oldest first, from {names[0]} to {names[-1]}; levels "
             + ", ".join(f"{lv:g}" for lv in levels) + f"; latest {levels[-1]:g} of 5.") if n else "No graded loops yet."
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="plot" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
            f'role="img" aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d">',
            f'<title id="{escape(chart_id)}-t">{escape(title)}</title>',
            f'<desc id="{escape(chart_id)}-d">{escape(desc)}</desc>']
