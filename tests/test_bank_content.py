@@ -9,9 +9,9 @@ import pytest
 from simulator.bank import default_bank
 from simulator.selection import plan_loop
 
-# the content issue's targets (ML coding's are the coding issue's, not yet met: 45)
+# the content issue's targets; ML coding's is the coding issue's (45 problems, one question each)
 MINIMUM = {"paper_discussion": 75, "math_fundamentals": 55, "distributed_systems": 60,
-           "research_framing": 45, "behavioral": 45, "ml_coding": 30}
+           "research_framing": 45, "behavioral": 45, "ml_coding": 45}
 STOP = set("the a an of to and or in on for with is are be this that you your how what why would which when "
            "it its as at by from we our they their there can do does if not".split())
 
