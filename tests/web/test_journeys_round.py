@@ -57,7 +57,10 @@ def test_submitting_early_asks_for_confirmation_with_the_time_left(live, page, c
 
     page.once("dialog", dismiss)
     page.click("#submit-round")
-    page.wait_for_timeout(300)
+    for _ in range(100):  # the dialog comes from the page's script: wait for it, up to 10 s on a loaded machine
+        if messages:
+            break
+        page.wait_for_timeout(100)
     assert messages and "left" in messages[0] and "10:00" in messages[0], messages  # "… 9:59 of 10:00 left"
     assert "/rounds/" in page.url and not page.is_disabled("#answer")  # still answering
     page.once("dialog", lambda d: d.accept())
