@@ -217,3 +217,19 @@ def test_run_examples_answers_busy_at_once_while_the_users_run_is_in_flight(serv
     first.join(10)
     assert out["first"] == {"available": True, "output": "ok"}
     assert jobs.slots.in_use() == 0
+
+
+def test_a_regrade_records_a_new_set_and_a_refusal_by_the_loops_state_fails_at_once(service, user, bank, clock, queue):
+    jobs = make_jobs(service, bank, clock, queue)
+    loop_id = finished_drill(service, user)
+    jobs.enqueue_grading(user, loop_id)
+    work_one(jobs)
+    again = jobs.enqueue_grading(user, loop_id, grader="keyword", regrade=True)
+    work_one(jobs)
+    assert jobs.records.get(again["id"])["status"] == "done"
+    assert len(service.get_loop(user, loop_id)["rounds"][0]["grades"]) == 2
+    unfinished = service.create_loop(user, "research-engineer", round_type="behavioral", seed=8)["id"]
+    refused = jobs.enqueue_grading(user, unfinished, regrade=True)
+    work_one(jobs)
+    record = jobs.records.get(refused["id"])
+    assert record["status"] == "failed" and record["attempts"] == 1 and jobs.huey.pending_count() == 0

@@ -51,14 +51,25 @@ def finish_loop(user_id: int, loop_id: int) -> dict[str, Any]:
     a failed job is retried by asking again. Grades are recorded once (`once=True`) whoever runs the job."""
     from web.extensions import jobs
 
-    loop = service().get_loop(user_id, loop_id)
-    job = None
+    loop = service().get_loop(user_id, loop_id)  # the user's loop, or NotFound before any job is touched
     if needs_grading(loop):
         job = jobs().enqueue_grading(user_id, loop_id)
         if job["status"] == "done":
             loop = service().get_loop(user_id, loop_id)
+    else:  # graded already; a regrade asked for may be on its way
+        job = jobs().grading_job(user_id, loop_id) if loop["status"] in ("complete", "graded") else None
+        job = jobs().recover_job(job) if job is not None and job["status"] in ("queued", "running") else None
     loop["grading"] = job_view(job) if job is not None and job["status"] != "done" else None
     return loop
+
+
+def regrade(user_id: int, loop_id: int, grader: str = "auto") -> dict[str, Any]:
+    """A new set of grades asked for on purpose (another grader, a grader since improved), as a job: its record
+    (done already in immediate mode). NotFound for a loop that is not the user's, before anything is enqueued."""
+    from web.extensions import jobs
+
+    service().get_loop(user_id, loop_id)
+    return jobs().enqueue_grading(user_id, loop_id, grader=grader, regrade=True)
 
 
 def job_view(job: dict[str, Any]) -> dict[str, Any]:

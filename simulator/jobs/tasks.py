@@ -42,41 +42,50 @@ class Jobs:
         self.recover_task = huey.periodic_task(crontab(minute="*"), name="recover_jobs")(self.recover)
 
     # ---- grading -------------------------------------------------------------------------------------------
-    def grading_job(self, loop_id: int) -> dict[str, Any] | None:
-        """The loop's latest grading job record, if any."""
-        job_id = self.records.pointer(f"loop.{loop_id}")
+    def grading_job(self, user_id: int, loop_id: int) -> dict[str, Any] | None:
+        """The loop's latest grading job record, if any (the caller has checked the loop is the user's)."""
+        job_id = self.records.pointer(f"loop.{user_id}.{loop_id}")
         return self.records.get(job_id) if job_id else None
 
-    def enqueue_grading(self, user_id: int, loop_id: int, *, retry: bool = False) -> dict[str, Any]:
+    def enqueue_grading(self, user_id: int, loop_id: int, *, retry: bool = False, grader: str = "auto",
+                        regrade: bool = False) -> dict[str, Any]:
         """The loop's grading job: the one queued or running, or the one that failed (unless `retry`), else a
-        new one (run at once in immediate mode)."""
-        current = self.grading_job(loop_id)
-        if current is not None and current["user_id"] == user_id:
+        new one (run at once in immediate mode). A `regrade` (asked for on purpose, maybe with another grader)
+        records a new set of grades even when the loop has some; otherwise grades are recorded once."""
+        current = self.grading_job(user_id, loop_id)
+        if current is not None:
             if current["status"] in ACTIVE:
                 return self.recover_job(current)
-            if current["status"] == "failed" and not retry:
+            if current["status"] == "failed" and not (retry or regrade):
                 return current  # a page that polls must not start it again and again: retrying is asked for
-        record = self.records.new("grade", user_id, loop_id=loop_id)
-        self.records.point(f"loop.{loop_id}", record["id"])
+        record = self.records.new("grade", user_id, loop_id=loop_id, grader=grader, regrade=regrade)
+        self.records.point(f"loop.{user_id}.{loop_id}", record["id"])
         self.grade_task(record["id"], user_id, loop_id)
         return self.records.get(record["id"]) or record
 
     def _grade(self, job_id: str, user_id: int, loop_id: int, task=None) -> None:
-        from simulator.engine.states import NotFound
+        from simulator.engine.states import InvalidTransition, ModeError, NotFound
 
         record = self.records.get(job_id)
         if record is None or record["status"] in ("done", "failed"):
             return  # a second delivery (the job was recovered while its first worker still ran): nothing to do
         self.records.update(job_id, status="running", attempts=record["attempts"] + 1, error=None)
         service = self._service()
+
+        def progress(done: int, total: int) -> None:
+            self.records.update(job_id, progress={"round": done, "of": total})
+
         try:
-            loop = service.get_loop(user_id, loop_id)
-            if needs_grading(loop):
-                service.grade(user_id, loop_id, "auto", once=True,
-                              progress=lambda done, total: self.records.update(
-                                  job_id, progress={"round": done, "of": total}))
+            grader = record.get("grader", "auto")
+            if record.get("regrade"):
+                service.grade(user_id, loop_id, grader, progress=progress)
+            elif needs_grading(service.get_loop(user_id, loop_id)):
+                service.grade(user_id, loop_id, grader, once=True, progress=progress)
         except NotFound:
             self.records.update(job_id, status="failed", error=f"no loop {loop_id}")
+            return
+        except (ValueError, InvalidTransition, ModeError) as exc:  # the loop's state says no: a retry would too
+            self.records.update(job_id, status="failed", error=str(exc.args[0] if exc.args else exc))
             return
         except Exception as exc:
             left = task.retries if task is not None else 0  # Huey retries the task while some are left

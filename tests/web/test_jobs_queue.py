@@ -144,3 +144,26 @@ def test_a_second_code_run_of_the_same_user_is_refused_while_the_first_is_in_fli
     assert busy == {"available": False, "busy": True,
                     "output": "A run is already in progress; wait for its output before running again."}
     assert "busy" not in api.post(f"/api/rounds/{rnd['id']}/run", {"code": "def f(x):\n    return x\n"})
+
+
+def test_a_regrade_asked_for_is_a_job_too_and_adds_one_set_of_grades(queued_app):
+    from tests.web.conftest import csrf_token
+
+    client = queued_app.test_client()
+    api = Api(client)
+    loop, rnd = api.drill()
+    api.call("POST", f"/api/rounds/{rnd['id']}/submit", ANSWER, status=202)
+    run_queued(queued_app)
+    response = api.call("POST", f"/api/loops/{loop['id']}/grade", {"grader": "keyword"}, status=202)
+    job = response.get_json()
+    assert job["status"] == "queued" and response.headers["Location"] == job["url"]
+    page = client.get(f"/loops/{loop['id']}").get_data(as_text=True)  # graded, and a regrade on its way
+    assert "Waiting for a grader" in page and 'http-equiv="refresh"' in page
+    assert api.call("POST", f"/api/loops/{loop['id']}/grade", {}, status=202).get_json()["id"] == job["id"]
+    run_queued(queued_app)
+    assert api.get(job["url"])["status"] == "done"
+    assert len(api.get(f"/api/rounds/{rnd['id']}")["grades"]) == 2
+    redirect = client.post(f"/loops/{loop['id']}/grade", data={"csrf_token": csrf_token(client)})
+    assert redirect.headers["Location"].endswith(f"/loops/{loop['id']}")  # the page that shows the progress
+    run_queued(queued_app)
+    assert len(api.get(f"/api/rounds/{rnd['id']}")["grades"]) == 3

@@ -70,10 +70,12 @@ def grade(loop_id: int):
     grader = body().get("grader", "auto")
     if not isinstance(grader, str) or (grader != "auto" and grader not in registry.names()):
         abort(400, description="'grader' must be 'auto' or one of: " + ", ".join(registry.names()) + ".")
-    try:
-        return jsonify(service().grade(g.user_id, loop_id, grader))
-    except (ValueError, InvalidTransition) as exc:
-        _conflict(exc)
+    job = actions.regrade(g.user_id, loop_id, grader)
+    if job["status"] == "failed":
+        abort(409, description=str(job["error"]))
+    if job["status"] != "done":
+        return accepted(actions.job_view(job), actions.job_view(job))  # the grading continues on the queue
+    return jsonify(service().get_loop(g.user_id, loop_id))
 
 
 @bp.get("/loops/<int:loop_id>/scorecard")

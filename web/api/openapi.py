@@ -173,8 +173,10 @@ def paths() -> dict[str, dict[str, Any]]:
                                                   ref("Round"), params=loop, errors=(404, 409))},
         "/api/loops/{loop_id}/tick": {"post": _op("tick", "Apply the clock; report warning marks just reached",
                                                   ref("Loop"), params=loop)},
-        "/api/loops/{loop_id}/grade": {"post": _op("grade", "Grade a complete loop", ref("Loop"), params=loop,
-                                                   body="GradeRequest", errors=(404, 409))},
+        "/api/loops/{loop_id}/grade": {"post": _accepted(
+            _op("grade", "Grade a complete loop again (a new set of grades, as a job on the task queue)", ref("Loop"),
+                params=loop, body="GradeRequest", errors=(404, 409)),
+            ref("Job"), "The grading job is queued or running: poll it")},
         "/api/loops/{loop_id}/scorecard": {"get": scorecard},
         "/api/jobs/{job_id}": {"get": _op("get_job", "A job on the task queue (yours only): queued, running with "
                                                      "progress, done with a link to its result, or failed",

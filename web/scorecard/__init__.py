@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from markupsafe import Markup
 
-from simulator.engine import InvalidTransition
 from simulator.report.render import highlight
 from simulator.report.scorecard import scorecard
 from web import actions
-from web.extensions import bank, service
+from web.extensions import bank
 from web.security import login_required
 
 bp = Blueprint("scorecard", __name__, template_folder="templates")
@@ -35,8 +34,9 @@ def show(loop_id: int):
 @bp.post("/loops/<int:loop_id>/grade")
 @login_required
 def regrade(loop_id: int):
-    try:
-        service().grade(g.user_id, loop_id, "auto")
-    except (ValueError, InvalidTransition) as exc:
-        flash(str(exc).capitalize() + ".", "error")
+    job = actions.regrade(g.user_id, loop_id, "auto")  # a job: the loop page shows its progress
+    if job["status"] == "failed":
+        flash(str(job["error"]).capitalize() + ".", "error")
+    elif job["status"] != "done":
+        return redirect(url_for("loops.show", loop_id=loop_id))
     return redirect(url_for("scorecard.show", loop_id=loop_id))
