@@ -92,6 +92,9 @@ def test_a_job_whose_worker_died_is_retried_and_records_one_grade(service, user,
     service.grade(user, loop_id, "auto", once=True)
     assert len(service.get_loop(user, loop_id)["rounds"][0]["grades"]) == 1
     assert work_one(jobs) is None
+    clock.advance(7 * 86400 + 1)  # finished jobs are forgotten after a week
+    jobs.recover()
+    assert jobs.records.get(job["id"]) is None and jobs.grading_job(user, loop_id) is None
 
 
 def test_a_poll_of_a_stale_job_recovers_it_and_gives_up_after_max_attempts(service, user, bank, clock, queue):

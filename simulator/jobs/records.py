@@ -37,6 +37,9 @@ class JobRecords:
         self.put(record)
         return record
 
+    def delete(self, job_id: str) -> None:
+        self.huey.delete(PREFIX + job_id)
+
     def pointer(self, name: str) -> str | None:
         return self.huey.get(PREFIX + "ptr." + name, peek=True)
 

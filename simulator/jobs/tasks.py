@@ -24,7 +24,8 @@ class Jobs:
     again. Grades are recorded with `once=True`, so a job that runs twice records one set."""
 
     def __init__(self, huey, service: Callable[[], Any], bank: Callable[[], Any], *, now: Callable[[], float],
-                 lease_s: float = 600.0, retries: int = 2, retry_delay: float = 10.0, max_attempts: int = 5,
+                 lease_s: float = 600.0, keep_s: float = 7 * 86400.0, retries: int = 2, retry_delay: float = 10.0,
+                 max_attempts: int = 5,
                  sandbox_total: int = 4, sandbox_per_user: int = 1):
         from huey import crontab
 
@@ -34,6 +35,7 @@ class Jobs:
         self._service = service
         self._bank = bank
         self.lease_s = lease_s
+        self.keep_s = keep_s
         self.max_attempts = max_attempts
         self.slots = SandboxSlots(huey, total=sandbox_total, per_user=sandbox_per_user, now=now,
                                   stale_s=max(lease_s, 300.0))
@@ -112,10 +114,14 @@ class Jobs:
         return self.records.get(record["id"]) or updated or record
 
     def recover(self) -> int:
-        """Enqueue again every job whose worker died; how many."""
-        stale = [r for r in self.records.all() if self.stale(r)]
+        """Enqueue again every job whose worker died (how many), and forget finished jobs after `keep_s`."""
+        records = self.records.all()
+        stale = [r for r in records if self.stale(r)]
         for record in stale:
             self.recover_job(record)
+        for record in records:
+            if record["status"] in ("done", "failed") and self.now() - record["updated"] > self.keep_s:
+                self.records.delete(record["id"])  # a poll of it is a 404 from now on, as for any unknown job
         return len(stale)
 
     # ---- code runs -----------------------------------------------------------------------------------------
