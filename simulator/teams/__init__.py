@@ -7,7 +7,8 @@ filters every query by `team_id`; it flushes but never commits.
 Modules: workspace (teams, roles), library (reads: team bank, rubric versions),
 authoring (create/edit/import, review status), review (transitions), export,
 answers (calibration sets: gold, shared, synthetic, llm), synthetic (removal
-rule), allocation, grading, certification, stats, demo, models, errors.
+rule), allocation, grading, grades (grader keys, machine runs), certification, stats, demo,
+models, errors.
 
 Names are imported lazily (PEP 562): `import simulator.teams.models` (as the
 migration environment does) loads only the tables, not numpy or the bank.

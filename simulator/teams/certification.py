@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from simulator.calibration import weighted_kappa
 from simulator.storage.models import User
 from simulator.teams.errors import Forbidden
-from simulator.teams.grading import machine_key, run_machine, user_key
+from simulator.teams.grades import machine_key, run_machine, user_key
 from simulator.teams.models import CalibrationAnswer, Certification, Team, TeamGrade
 from simulator.teams.workspace import is_admin, require_admin, require_member, utcnow
 

@@ -9,7 +9,6 @@ when the team requires it, a current certification. Machine graders
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,21 +19,12 @@ from simulator.scoring import round_score
 from simulator.storage.models import User
 from simulator.teams import library
 from simulator.teams.answers import answer_row, set_row
+from simulator.teams.certification import compute, standing
 from simulator.teams.errors import Forbidden, InvalidTransition
+from simulator.teams.grades import MachineRun, run_machine, upsert, user_key
 from simulator.teams.models import Assignment, CalibrationAnswer, Team, TeamGrade
 from simulator.teams.workspace import require_admin, require_member, utcnow
 from simulator.validation import Problem, ValidationFailed, validate
-
-MACHINES = ("keyword", "llm")
-
-
-def user_key(user_id: int) -> str:
-    return f"user:{user_id}"
-
-
-def machine_key(name: str) -> str:
-    return f"machine:{name}"
-
 
 def _check_levels(levels: Mapping[str, Any], rubric: dict[str, Any], where: str) -> dict[str, int | None]:
     ids = [c["id"] for c in rubric["criteria"]]
@@ -47,19 +37,6 @@ def _check_levels(levels: Mapping[str, Any], rubric: dict[str, Any], where: str)
     if problems:
         raise ValidationFailed(problems)
     return {cid: levels.get(cid) for cid in ids}
-
-
-def _upsert(session: Session, answer: CalibrationAnswer, key: str, user_id: int | None, kind: str,
-            levels: dict[str, int | None], payload: dict[str, Any], now: datetime) -> TeamGrade:
-    row = session.scalar(select(TeamGrade).where(TeamGrade.team_id == answer.team_id,
-                                                 TeamGrade.answer_id == answer.id, TeamGrade.grader_key == key))
-    if row is None:
-        row = TeamGrade(team_id=answer.team_id, answer_id=answer.id, grader_key=key, grader_user_id=user_id)
-        session.add(row)
-    row.grader_kind, row.rubric_hash, row.levels, row.payload, row.created_at = (
-        kind, answer.rubric_hash, levels, payload, now)
-    session.flush()
-    return row
 
 
 def grading_lock(session: Session, team_id: int, actor: int, answer: CalibrationAnswer) -> str | None:
@@ -75,8 +52,6 @@ def grading_lock(session: Session, team_id: int, actor: int, answer: Calibration
         return f"answer {answer.id} is not assigned to you"
     team = session.get(Team, team_id)
     if team.require_certification:
-        from simulator.teams.certification import standing
-
         mine = standing(session, team_id, actor)
         if not mine["certified"]:
             return f"this team needs graders to be certified before grading its answers: {mine['todo']}"
@@ -107,59 +82,10 @@ def submit_grade(session: Session, team_id: int, actor: int, answer_id: int, lev
     problems = validate("grade", payload, f"answer {answer_id}")
     if problems:
         raise ValidationFailed(problems)
-    row = _upsert(session, answer, key, actor, "staff", clean, payload, utcnow(now))
+    row = upsert(session, answer, key, actor, "staff", clean, payload, utcnow(now))
     if answer.source == "gold":
-        from simulator.teams.certification import compute
-
         compute(session, team_id, key, now=now)
     return row
-
-
-@dataclass
-class MachineRun:
-    grader: str
-    graded: list[int] = field(default_factory=list)
-    skipped: dict[int, str] = field(default_factory=dict)  # answer id -> why
-
-
-def run_machine(session: Session, team_id: int, name: str, answers: Sequence[CalibrationAnswer], *,
-                now: datetime | None = None) -> MachineRun:
-    """Grade `answers` (already filtered by team) with a registered machine grader; no permission check.
-
-    Answers are graded through `simulator.llm.batch.grade_batch`, so the LLM
-    grades MOCKLOOP_LLM_CONCURRENCY answers at once; the keyword grader one by one.
-    """
-    from simulator.graders.base import registry
-    from simulator.llm.batch import grade_batch
-
-    if name not in MACHINES:
-        raise ValueError(f"unknown machine grader {name!r} (known: {', '.join(MACHINES)})")
-    run = MachineRun(grader=name)
-    if name == "llm":
-        from simulator.llm.config import configured
-
-        if not configured():
-            run.skipped = {a.id: "no LLM is configured (OPENAI_API_KEY is not set)" for a in answers}
-            return run
-    bank = library.build_bank(session, team_id)
-    jobs, todo = [], []
-    for answer in answers:
-        question = bank.questions.get(answer.question_id)
-        rubric = library.find_rubric(session, team_id, answer.rubric_hash)
-        if question is None or rubric is None:
-            run.skipped[answer.id] = f"question {answer.question_id!r} is no longer in the team's bank"
-            continue
-        jobs.append({"question": question, "rubric": rubric, "answer": answer.text})
-        todo.append(answer)
-    when = utcnow(now)
-    for answer, grade in zip(todo, grade_batch(registry.get(name), jobs)):
-        if "fallback" in grade["flags"]:
-            run.skipped[answer.id] = "the LLM gave no usable reply (keyword fallback not counted as an LLM grade)"
-            continue
-        levels = {c["criterion"]: c["level"] for c in grade["criteria"]}
-        _upsert(session, answer, machine_key(name), None, grade["grader"]["kind"], levels, grade, when)
-        run.graded.append(answer.id)
-    return run
 
 
 def run_machine_grader(session: Session, team_id: int, actor: int, name: str, *, set_id: int | None = None,
