@@ -99,3 +99,4 @@ def probe_answers(data: dict[str, Any]) -> dict[int, str] | None:
 
 
 from web.api import jobs, loops, meta, peers, teams  # noqa: E402,F401  (routes register themselves on bp)
+from web.api import teams_calibration  # noqa: E402,F401  (after teams: its second half, same helpers)

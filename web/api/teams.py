@@ -5,8 +5,9 @@ Same library calls and the same refusals as the pages (web/teams/common.py):
 object, 409 for a transition the workflow refuses, 422 with `problems`
 (file, JSON pointer, message) for content that fails validation.
 Workspaces, members and authoring are here; calibration sets, grading, certification
-and the report are in web/teams/api_calibration.py (imported below), on the same
-blueprint. `PATHS` documents them all in the OpenAPI document (web/teams/apidoc.py).
+and the report are in web/api/teams_calibration.py (imported after this module by
+web/api/__init__.py), on the same blueprint. `PATHS` documents them all in the
+OpenAPI document (web/teams/apidoc.py).
 """
 from __future__ import annotations
 
@@ -243,6 +244,3 @@ def export_bank(team_id: int):
         data = c.export_zip(s, team_id, g.user_id)
     return Response(data, mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="team-{team_id}-bank.zip"'})
-
-
-from web.teams import api_calibration  # noqa: E402,F401  (its routes register themselves on bp)
