@@ -17,7 +17,7 @@ import importlib
 _EXPORTS = {
     "Limits": "simulator.sandbox.config",
     "sandbox_python": "simulator.sandbox.config",
-    "run": "simulator.sandbox.runner",
+    "run": "simulator.sandbox.run_code",
     "RunResult": "simulator.sandbox.runner",
     "probe": "simulator.sandbox.startup",
     "Probe": "simulator.sandbox.startup",

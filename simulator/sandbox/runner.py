@@ -1,6 +1,8 @@
 """Start one sandboxed process: bubblewrap when it works, else the labelled fallback.
 
-    result = run({"main.py": source}, "main.py", stdin=b"...", limits=Limits(wall_s=5))
+    result = launch({"main.py": source}, "main.py", stdin=b"...", limits=Limits(wall_s=5), mode="bwrap")
+
+(`simulator.sandbox.run`, in run_code.py, launches in the mode the start-up probe found.)
 
 The files are written to a fresh world-readable folder that the sandbox sees
 read-only at /sandbox (bwrap) or at its host path (fallback). The process has
@@ -143,24 +145,9 @@ def _sweep_tmp(uid: int) -> None:
                 pass
 
 
-def run(files: dict[str, bytes | str], entry: str, *, args: list[str] | tuple[str, ...] = (), stdin: bytes = b"",
-        limits: Limits | None = None, mode: str | None = None, python: str | None = None) -> RunResult:
-    """Run `python -I <entry> args...` over `files` in the sandbox. `mode` defaults to what `probe()` found."""
-    from simulator.sandbox.startup import probe
-
-    found = probe()
-    if mode is None:
-        mode, reason = found.mode, found.reason
-    elif mode == "bwrap" and found.mode != "bwrap":
-        raise RuntimeError(f"bwrap mode asked for, but it is unavailable: {found.reason}")
-    else:
-        reason = found.reason if mode == found.mode else f"{mode} mode was asked for"
-    return launch(files, entry, args=args, stdin=stdin, limits=limits, mode=mode, python=python, reason=reason)
-
-
 def launch(files: dict[str, bytes | str], entry: str, *, args=(), stdin: bytes = b"", limits: Limits | None = None,
            mode: str = "bwrap", python: str | None = None, reason: str = "") -> RunResult:
-    """`run` without the probe: start the process in the given mode."""
+    """`run` (run_code.py) without the probe: start the process in the given mode."""
     from simulator.sandbox import seccomp
 
     limits = limits or Limits()
