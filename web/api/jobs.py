@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, g, jsonify
 
 from web import actions
-from web.api import bp
+from web.api.blueprint import bp
 from web.extensions import jobs
 
 

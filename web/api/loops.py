@@ -7,7 +7,7 @@ from simulator.engine import InvalidTransition
 from simulator.graders.base import registry
 from simulator.report.scorecard import scorecard
 from web import actions
-from web.api import body, bp, probe_answers, text_field
+from web.api.blueprint import body, bp, probe_answers, text_field
 from web.api.jobs import accepted
 from web.extensions import bank, service
 from web.history.progress import progress as progress_series

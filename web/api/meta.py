@@ -7,7 +7,7 @@ from flask import abort, jsonify, url_for
 
 from simulator import track_advice
 from web.security import external_url
-from web.api import body, bp
+from web.api.blueprint import body, bp
 from web.api.openapi import document
 from web.extensions import bank
 

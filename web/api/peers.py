@@ -11,7 +11,7 @@ from flask import abort, current_app, g, jsonify, url_for
 from simulator.peers.forms import FormError, RubricChanged
 from simulator.peers.service import PeerConflict
 from web.security import external_url
-from web.api import PUBLIC, body, bp
+from web.api.blueprint import PUBLIC, body, bp
 from web.peers import peers
 from web.peers.apidoc import PATHS  # noqa: F401  (merged into the OpenAPI document)
 

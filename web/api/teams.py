@@ -18,7 +18,7 @@ from flask import Response, abort, g, jsonify
 from simulator import teams
 from simulator.teams import workspace
 from simulator.validation import ValidationFailed
-from web.api import body, bp
+from web.api.blueprint import body, bp
 from web.teams import common as c
 from web.teams.apidoc import PATHS  # noqa: F401  (merged into the OpenAPI document)
 from web.teams.demo import seed_demo

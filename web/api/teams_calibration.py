@@ -9,7 +9,7 @@ from flask import Response, abort, g, jsonify
 from simulator import teams
 from simulator.teams import library
 from simulator.validation import ValidationFailed
-from web.api import body, bp
+from web.api.blueprint import body, bp
 from web.api.teams import _int, _machine, _str, invalid
 from web.extensions import service
 from web.teams import common as c

@@ -9,7 +9,7 @@ from simulator.peers.forms import FormError, RubricChanged, parse_form
 from simulator.peers.links import DEFAULT_DAYS, MAX_DAYS
 from simulator.peers.service import PeerConflict
 from web.extensions import service
-from web.peers import bp, peers
+from web.peers.blueprint import bp, peers
 from web.security import login_required, external_url
 
 DAY_CHOICES = (1, 3, DEFAULT_DAYS, 14, MAX_DAYS)

@@ -9,7 +9,7 @@ from simulator.peers.forms import FormError, RubricChanged, parse_form, rubric_f
 from simulator.peers.practice import public
 from simulator.peers.service import PeerConflict
 from web.extensions import bank
-from web.peers import bp, peer_user, peers, remember_grade, submitted_grade
+from web.peers.blueprint import bp, peer_user, peers, remember_grade, submitted_grade
 
 
 def _name_default() -> str:
