@@ -8,7 +8,7 @@ from flask import Response, abort, flash, g, jsonify, redirect, render_template,
 from simulator import teams
 from simulator.llm.config import configured as llm_configured
 from web.security import login_required
-from web.teams import bp, form_int, team_context
+from web.teams.blueprint import bp, form_int, team_context
 from web.teams.common import MACHINES, team_session
 from web.teams.dashboard import GRADE_HEADERS, STAT_HEADERS, figures, grades_rows, statistics_rows, to_csv
 

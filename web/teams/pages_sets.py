@@ -13,7 +13,7 @@ from simulator.teams.models import Assignment, TeamGrade
 from simulator.validation import ValidationFailed
 from web.extensions import service
 from web.security import login_required
-from web.teams import bp, form_int, team_context
+from web.teams.blueprint import bp, form_int, team_context
 from web.teams.common import MACHINES, grading_rubric, problem_lines, team_session
 from web.teams.share import my_shared, share_round, shareable_rounds
 

@@ -8,7 +8,7 @@ from simulator.teams import workspace
 from simulator.teams.certification import certification_queue
 from web.config import flag
 from web.security import login_required, sign_in
-from web.teams import bp, team_context
+from web.teams.blueprint import bp, team_context
 from web.teams.common import INVITED, check_settings, team_session
 from web.teams.demo import seed_demo
 
