@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from simulator.sandbox.config import Limits
 from simulator.sandbox.runner import RunResult, launch
-from simulator.sandbox.startup import probe
+from simulator.sandbox import startup
 
 
 def run(files: dict[str, bytes | str], entry: str, *, args: list[str] | tuple[str, ...] = (), stdin: bytes = b"",
         limits: Limits | None = None, mode: str | None = None, python: str | None = None) -> RunResult:
     """Run `python -I <entry> args...` over `files` in the sandbox. `mode` defaults to what `probe()` found."""
-    found = probe()
+    found = startup.probe()  # looked up at each call, as before (tests replace startup.probe)
     if mode is None:
         mode, reason = found.mode, found.reason
     elif mode == "bwrap" and found.mode != "bwrap":

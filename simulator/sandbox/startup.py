@@ -12,7 +12,7 @@ import threading
 from dataclasses import asdict, dataclass
 
 from simulator.sandbox.config import Limits, sandbox_python
-from simulator.sandbox.runner import launch
+from simulator.sandbox import runner
 
 SCRIPT = """
 import json, os, sys
@@ -47,7 +47,7 @@ _cached: Probe | None = None
 
 
 def _try(mode: str, python: str):
-    res = launch({"probe.py": SCRIPT}, "probe.py", limits=Limits(wall_s=15), mode=mode, python=python)
+    res = runner.launch({"probe.py": SCRIPT}, "probe.py", limits=Limits(wall_s=15), mode=mode, python=python)
     if res.status != "ok":
         tail = (res.stderr.decode("utf-8", "replace").strip().splitlines() or [res.status])[-1]
         return None, f"{res.status}: {tail}"
