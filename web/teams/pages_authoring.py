@@ -1,4 +1,4 @@
-"""Authoring: questions and rubrics in the bank schemas (a JSON editor in a form), import, review status, export."""
+"""Authoring: questions (a form for the common fields, or the JSON) and rubrics (JSON) in the bank schemas, import, review status, export."""
 from __future__ import annotations
 
 import copy
@@ -11,7 +11,8 @@ from simulator import teams
 from simulator.teams.review import allowed
 from simulator.validation import Problem, ValidationFailed
 from web.security import login_required
-from web.teams import bp, team_context
+from web.teams import question_form
+from web.teams.blueprint import bp, team_context
 from web.teams.common import export_zip, parse_json, problem_lines, team_session
 
 MAX_IMPORT_FILES = 50
@@ -75,25 +76,32 @@ def _starter(s, team_id: int, kind: str, slug: str, source: str | None) -> dict[
 
 
 def _editor(team_id: int, kind: str, item_id: str | None):
-    """GET: the editor; POST: validate and store (problems shown with their JSON pointers, nothing stored)."""
+    """GET: the editor; POST: validate and store (problems shown with their JSON pointers, nothing stored).
+
+    Questions open in the form (`_question_form`); the JSON view (`?view=json`, or a post with a `document`) is
+    kept for everything the form does not show."""
+    if kind == "question" and (request.args.get("view") != "json" if request.method == "GET"
+                               else "document" not in request.form):
+        return _question_form(team_id, item_id)
     lines: list[str] = []
     with team_session() as s:
         ctx = team_context(s, team_id)
-        current = None
-        if item_id is not None:
-            if kind == "question":
-                current = teams.get_question(s, team_id, g.user_id, item_id)
-            else:
-                current = teams.rubric_versions(s, team_id, g.user_id, item_id)[-1]
+        current = _current(s, team_id, kind, item_id)
         versions = teams.rubric_versions(s, team_id, g.user_id, item_id) if kind == "rubric" and item_id else []
         text = request.form.get("document", "")
-        if request.method == "POST":
+        if request.method == "POST" and kind == "question" and request.form.get("action") == "form":
+            try:  # the JSON view's document, shown in the form (nothing stored)
+                data = parse_json(text, "question.json")
+            except ValidationFailed as exc:
+                lines = problem_lines(exc)
+            else:
+                return _render_form(s, ctx, team_id, item_id, current, question_form.from_document(data))
+        elif request.method == "POST":
             file = f"{kind}.json"
             try:
                 data = parse_json(text, file)
                 if item_id is not None and (not isinstance(data, dict) or data.get("id") != item_id):
-                    raise ValidationFailed([Problem(file, "/id", f"the id stays {item_id!r} while editing; "
-                                                                  f"use 'New {kind}' for a new one")])
+                    raise ValidationFailed([_id_stays(file, kind, item_id)])
                 save = teams.save_question if kind == "question" else teams.save_rubric
                 row = save(s, team_id, g.user_id, data, file=file)
                 saved_id = row.question_id if kind == "question" else row.rubric_id
@@ -106,13 +114,90 @@ def _editor(team_id: int, kind: str, item_id: str | None):
             text = _pretty(current.content)
         else:
             text = _pretty(_starter(s, team_id, kind, ctx["team"].slug, request.args.get("from")))
-        bank = teams.team_bank(s, team_id, g.user_id)
-        choices = sorted(bank.questions if kind == "question" else bank.rubrics)
-        review = review_context(s, team_id)
-    status = 400 if lines else 200
+        return _render_json(s, ctx, team_id, kind, item_id, current, text, lines, versions)
+
+
+def _current(s, team_id: int, kind: str, item_id: str | None):
+    if item_id is None:
+        return None
+    if kind == "question":
+        return teams.get_question(s, team_id, g.user_id, item_id)
+    return teams.rubric_versions(s, team_id, g.user_id, item_id)[-1]
+
+
+def _id_stays(file: str, kind: str, item_id: str) -> Problem:
+    return Problem(file, "/id", f"the id stays {item_id!r} while editing; use 'New {kind}' for a new one")
+
+
+def _render_json(s, ctx, team_id: int, kind: str, item_id: str | None, current, text: str, lines: list[str],
+                 versions=()):
+    bank = teams.team_bank(s, team_id, g.user_id)
+    choices = sorted(bank.questions if kind == "question" else bank.rubrics)
+    review = review_context(s, team_id)
     return render_template("teams/editor.html", **ctx, **review, kind=kind, item_id=item_id, current=current,
                            text=text, problems=lines, choices=choices, versions=versions, required=REQUIRED[kind],
-                           review_help=review_help(review["other_admins"])), status
+                           review_help=review_help(review["other_admins"]), view="json"), 400 if lines else 200
+
+
+def _question_form(team_id: int, item_id: str | None):
+    """The question as a form. Buttons: save (validate, store), add or remove a key point, show the chosen rubric's
+    criteria, and "Edit as JSON" (the JSON view with the document the form makes); all work without JavaScript."""
+    with team_session() as s:
+        ctx = team_context(s, team_id)
+        current = _current(s, team_id, "question", item_id)
+        if request.method == "GET":
+            if current is not None:
+                qf = question_form.from_document(current.content)
+            else:
+                qf = question_form.from_document(_starter(s, team_id, "question", ctx["team"].slug,
+                                                          request.args.get("from")))
+            return _render_form(s, ctx, team_id, item_id, current, qf)
+        qf = question_form.from_request(request.form)
+        action = request.form.get("action", "save")
+        if action == "add" and len(qf.key_points) < question_form.MAX_KEY_POINTS:
+            qf.key_points.append(question_form.KeyPoint())
+        elif action.startswith("remove-") and action[7:].isdigit() and int(action[7:]) < len(qf.key_points):
+            qf.key_points.pop(int(action[7:]))
+            qf.key_points = qf.key_points or [question_form.KeyPoint()]
+        elif action == "json":
+            built = question_form.build(qf)
+            return _render_json(s, ctx, team_id, "question", item_id, current, _pretty(built.document), [])
+        elif action == "save":
+            built = question_form.build(qf)
+            try:
+                if item_id is not None and built.document.get("id") != item_id:
+                    raise ValidationFailed([_id_stays("question.json", "question", item_id)])
+                row = teams.save_question(s, team_id, g.user_id, built.document, file="question.json")
+            except ValidationFailed as exc:
+                return _render_form(s, ctx, team_id, item_id, current, qf,
+                                    question_form.field_errors(exc.problems, built))
+            flash(f"Saved question {row.question_id} (status: {row.status}).", "ok")
+            return redirect(url_for("teams.edit_question", team_id=team_id, question_id=row.question_id))
+        return _render_form(s, ctx, team_id, item_id, current, qf)
+
+
+def _options(values, current: str) -> list[str]:
+    """The choices, and what was typed or stored when it is not one of them (kept, so the page shows it)."""
+    values = list(values)
+    return values + [current] if current and current not in values else values
+
+
+def _render_form(s, ctx, team_id: int, item_id: str | None, current, qf, errors=None):
+    bank = teams.team_bank(s, team_id, g.user_id)
+    rubric_id = qf.fields.get("rubric", "")
+    rubric = bank.rubrics.get(rubric_id)
+    criteria = [(c["id"], c.get("name") or c["id"]) for c in rubric["criteria"]] if rubric else []
+    rubrics = [(r, bank.rubrics[r]["round"] if r in bank.rubrics else "") for r in _options(sorted(bank.rubrics),
+                                                                                             rubric_id)]
+    review = review_context(s, team_id)
+    kept = sorted(k for k in qf.base if k not in question_form.FORM_KEYS)
+    return render_template("teams/question_form.html", **ctx, **review, kind="question", item_id=item_id,
+                           current=current, form=qf, errors=errors or question_form.Errors(),
+                           choices=sorted(bank.questions), rubrics=rubrics, rubric=rubric, criteria=criteria,
+                           rounds=_options(question_form.enum("round"), qf.fields.get("round", "")),
+                           difficulties=_options(question_form.enum("difficulty"), qf.fields.get("difficulty", "")),
+                           tracks=sorted(set(bank.tracks) | set(qf.tracks)), kept=kept, view="form",
+                           review_help=review_help(review["other_admins"])), 400 if errors else 200
 
 
 @bp.route("/<int:team_id>/questions/new", methods=["GET", "POST"])
