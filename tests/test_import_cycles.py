@@ -211,12 +211,10 @@ KNOWN = {
         frozenset({"simulator", "web"}):
             "simulator.cli.serve (`mockloop serve`) imports the web app inside its command; the way out is a "
             "console entry point above both (web's CLI adding `serve` to simulator's commands)",
-        frozenset({"simulator.coding", "simulator.graders", "simulator.grading_bench", "simulator.llm"}):
-            "lazy imports both ways: coding.mutants/visible use graders.code (VERSION, visible_results); "
-            "graders.certification computes records with grading_bench.gold and coding.mutants; "
-            "grading_bench.runner and llm.interviewer use the graders registry while graders.llm uses llm. "
-            "The way out: computing certification records above graders (reading them stays), "
-            "visible_results in coding, the interviewer out of llm (it is a user of graders, not LLM plumbing)",
+        frozenset({"simulator.graders", "simulator.llm"}):
+            "graders.llm uses the LLM plumbing (llm.config, guard, prompt, adapter) while llm.interviewer "
+            "reads key-point coverage through the graders' registry (inside a function); the way out is the "
+            "interviewer out of llm (it is a user of graders, not LLM plumbing)",
     },
 }
 

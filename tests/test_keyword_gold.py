@@ -7,6 +7,7 @@ import pytest
 from simulator.bank import default_bank
 from simulator.graders import certification
 from simulator.graders.keyword import KeywordGrader
+from simulator.grading_bench import certify
 from simulator.grading_bench.gold import agreement, pooled
 
 
@@ -38,7 +39,7 @@ def test_strong_examples_score_above_weak_ones_on_every_question():
 def test_the_shipped_certification_records_are_current():
     """certified.json must say what a fresh computation says: change the grader or the gold set, rewrite it
     (`mockloop graders certify --write`)."""
-    fresh = certification.compute(default_bank())
+    fresh = certify.compute(default_bank())
     shipped = certification.records()
     assert shipped.get("graders", {}).keys() == fresh["graders"].keys()
     for name, rec in fresh["graders"].items():
@@ -56,6 +57,6 @@ def test_a_machine_grader_whose_kappa_only_touches_the_bar_is_not_certified(monk
         return {"kappa": 0.62, "ci95": [0.57, 0.66], "rated_share": 1.0, "n_pairs": 200}
 
     monkeypatch.setattr(gold.RoundAgreement, "summary", summary)
-    rounds = next(iter(certification.keyword_records(default_bank()).values()))["rounds"]
+    rounds = next(iter(certify.keyword_records(default_bank()).values()))["rounds"]
     assert rounds and not any(r["certified"] for r in rounds.values())
     assert all("low end of its 95% interval does not" in r["reason"] for r in rounds.values())

@@ -43,8 +43,9 @@ def certify(write: bool) -> None:
     """Certify each machine grader per round on the gold set; a hiring verdict needs every round's grader certified."""
     from simulator.bank import default_bank
     from simulator.graders import certification
+    from simulator.grading_bench.certify import compute
 
-    data = certification.compute(default_bank())
+    data = compute(default_bank())
     for name, rec in sorted(data["graders"].items()):
         for round_type, r in sorted(rec["rounds"].items()):
             mark = "certified" if r["certified"] else "not certified"

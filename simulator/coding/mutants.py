@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
+from simulator.coding.grader_common import VERSION
 from simulator.coding.problem import Problem
 
 RECORD_FILE = "mutants_record.json"
@@ -121,7 +122,6 @@ def run_problem(problem: Problem, seeds, *, mode: str | None = None) -> dict[str
 def compute(seeds=RECORD_SEEDS, names: list[str] | None = None, *, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run every problem's mutants; the record `mockloop code mutants --write` ships."""
     from simulator import coding
-    from simulator.graders.code import VERSION
 
     problems = {}
     for name in names or coding.names():
@@ -161,7 +161,6 @@ def write_record(record: dict[str, Any]) -> Path:
 def verdict(record: dict[str, Any] | None) -> tuple[bool, str]:
     """(certified, why) for a record and the current problems and grader version."""
     from simulator import coding
-    from simulator.graders.code import VERSION
 
     if record is None:
         return False, "no mutation record ships with the problems (run `mockloop code mutants --write`)"
@@ -187,8 +186,6 @@ def verdict(record: dict[str, Any] | None) -> tuple[bool, str]:
 
 def certification_record() -> dict[str, Any]:
     """The code grader's certification for ML coding, read from the shipped mutation record."""
-    from simulator.graders.code import VERSION
-
     record = load_record()
     ok, reason = verdict(record)
     return {f"code@{VERSION}": {"method": METHOD, "rounds": {"ml_coding": {

@@ -3,12 +3,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.coding.grader_common import strip_fences, test_detail
+
 
 def run_visible(question: dict[str, Any], code: str) -> dict[str, Any]:
     """Structured results for the question's problem: per example status, message, diff or traceback."""
-    from simulator.graders.code import visible_results
-
     return visible_results(question["coding"]["problem"], code)
+
+
+def visible_results(problem_name: str, source: str, **kwargs) -> dict[str, Any]:
+    """Run the visible examples only (the "Run examples" button): per-example status and diffs."""
+    from simulator import coding
+    from simulator.coding.judge import run_visible
+
+    report = run_visible(coding.get(problem_name), strip_fences(source), **kwargs)
+    return {"problem": problem_name, "mode": report.mode, "weaker_sandbox": report.mode != "bwrap",
+            "passed": report.passed, "total": len(report.tests),
+            "examples": [dict(test_detail(t), stdout=t.stdout) for t in report.tests]}
 
 
 def summary(result: dict[str, Any]) -> str:

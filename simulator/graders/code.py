@@ -10,24 +10,18 @@ warnings; efficiency from the measured speed-up against the target (null when
 no optimise part ran); code_quality from what the tests see: crashes,
 warnings on ordinary inputs, inputs modified in place, and a large slowdown
 against the reference on the large test (Python loops over a large axis).
-`visible_results()` runs the visible examples only, with diffs.
+`visible_results()` (in simulator.coding.visible) runs the visible examples only, with diffs.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from simulator.coding.grader_common import VERSION, strip_fences, test_detail as _test_detail
 from simulator.coding.requirements import REQUIREMENT_CAP, below_hire, failed_requirements
+from simulator.coding.visible import visible_results  # noqa: F401  (the code grader's "Run examples", as before)
 from simulator.scoring import empty_grade, round_score
 
-VERSION = "1.1.0"
 FLOAT_WARNINGS = ("overflow", "underflow", "invalid value", "divide by zero")
-
-
-def strip_fences(answer: str) -> str:
-    """Accept code pasted inside a markdown fence."""
-    m = re.search(r"```(?:python|py)?\s*\n(.*?)```", answer, flags=re.S)
-    return m.group(1) if m else answer
 
 
 def _share(tests) -> float | None:
@@ -83,15 +77,6 @@ def quality_level(report, problem) -> tuple[int, str]:
     if report.loop_ratio is not None and report.loop_ratio > problem.loop_factor:
         issues.append(f"{report.loop_ratio:.0f}x slower than the reference on the large test (Python loops?)")
     return max(1, 5 - len(issues)), "; ".join(issues) or "no problems seen"
-
-
-def _test_detail(t) -> dict[str, Any]:
-    d = {"id": t.id, "kind": t.kind, "status": t.status, "message": t.message}
-    for key in ("diff", "traceback", "warnings", "mutated", "time_s"):
-        value = getattr(t, key)
-        if value:
-            d[key] = round(value, 6) if key == "time_s" else value
-    return d
 
 
 class CodeGrader:
@@ -180,14 +165,3 @@ def feedback(report, rated, failed=()) -> str:
     if report.mode != "bwrap":
         lines.append(f"Ran in the weaker fallback sandbox (no bubblewrap): {report.sandbox_reason}.")
     return "\n".join(lines)
-
-
-def visible_results(problem_name: str, source: str, **kwargs) -> dict[str, Any]:
-    """Run the visible examples only (the "Run examples" button): per-example status and diffs."""
-    from simulator import coding
-    from simulator.coding.judge import run_visible
-
-    report = run_visible(coding.get(problem_name), strip_fences(source), **kwargs)
-    return {"problem": problem_name, "mode": report.mode, "weaker_sandbox": report.mode != "bwrap",
-            "passed": report.passed, "total": len(report.tests),
-            "examples": [dict(_test_detail(t), stdout=t.stdout) for t in report.tests]}

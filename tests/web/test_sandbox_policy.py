@@ -13,6 +13,7 @@ CODE = "import numpy as np\n\ndef softmax(x, axis=-1):\n    return np.exp(x) / n
 @pytest.fixture
 def fallback_only(monkeypatch):
     """Only the fallback sandbox here; every attempt to run code is recorded instead of run."""
+    import simulator.coding.visible as visible_examples
     import simulator.graders.code as code
     import simulator.sandbox.startup as startup
 
@@ -31,7 +32,7 @@ def fallback_only(monkeypatch):
 
         return empty_grade(self, question, rubric)
 
-    monkeypatch.setattr(code, "visible_results", visible)
+    monkeypatch.setattr(visible_examples, "visible_results", visible)
     monkeypatch.setattr(code.CodeGrader, "grade", grade)
     return ran
 
