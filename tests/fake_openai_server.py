@@ -250,7 +250,7 @@ class FakeKeyword:
         self.level, self.fail, self.calls = level, fail, 0
 
     def grade(self, question, rubric, answer, *, track=None):
-        from simulator.llm.interviewer import overlap_covered
+        from simulator.interviewer import overlap_covered
         from simulator.scoring import empty_grade, grade_score
 
         self.calls += 1

@@ -211,10 +211,6 @@ KNOWN = {
         frozenset({"simulator", "web"}):
             "simulator.cli.serve (`mockloop serve`) imports the web app inside its command; the way out is a "
             "console entry point above both (web's CLI adding `serve` to simulator's commands)",
-        frozenset({"simulator.graders", "simulator.llm"}):
-            "graders.llm uses the LLM plumbing (llm.config, guard, prompt, adapter) while llm.interviewer "
-            "reads key-point coverage through the graders' registry (inside a function); the way out is the "
-            "interviewer out of llm (it is a user of graders, not LLM plumbing)",
     },
 }
 

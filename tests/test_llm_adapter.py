@@ -49,7 +49,7 @@ def test_config_from_env_reads_every_setting():
 
 
 def test_importing_the_llm_code_does_not_import_openai_or_build_a_client():
-    code = ("import sys; import simulator.llm, simulator.llm.adapter, simulator.llm.interviewer, simulator.llm.batch, "
+    code = ("import sys; import simulator.llm, simulator.llm.adapter, simulator.interviewer, simulator.llm.batch, "
             "simulator.llm.cache, simulator.graders.llm; from simulator.graders.llm import LLMGrader; LLMGrader(); "
             "print(sorted(m for m in ('openai', 'jsonschema', 'httpx2') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)

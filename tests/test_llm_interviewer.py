@@ -7,7 +7,7 @@ import pytest
 
 from simulator.graders.base import GraderRegistry
 from simulator.llm.config import LLMConfig
-from simulator.llm.interviewer import (Exchange, choose_probe, graded_text, leaks, missing_key_points, next_probe,
+from simulator.interviewer import (Exchange, choose_probe, graded_text, leaks, missing_key_points, next_probe,
                                        overlap_covered)
 from tests.fake_openai_server import FakeKeyword, FakeOpenAI, make_config, sample_question, sample_rubric
 

@@ -1,6 +1,6 @@
 """Follow-up probes during a round: which to ask next, and how a chosen probe enters the record.
 
-The interviewer (simulator.llm.interviewer) aims a probe at key points the answer has not covered:
+The interviewer (simulator.interviewer) aims a probe at key points the answer has not covered:
 with an LLM configured it writes one; otherwise it picks the question's scripted probe whose targets
 are missing. Probes with a time mark are revealed by the clock instead (see timing.reveal_due_probes).
 """
@@ -20,14 +20,14 @@ def choose(question: dict[str, Any], rubric: dict[str, Any], answer: str, probes
     asked = revealed(probes)
     if len(asked) >= MAX_PROBES:
         return None
-    from simulator.llm.interviewer import choose_probe
+    from simulator.interviewer import choose_probe
 
     untimed = dict(question, probes=[p for p in question.get("probes", []) if p.get("reveal_after_min") is None])
     probe = choose_probe(untimed, answer, [p["text"] for p in asked], rubric=rubric)
     if probe is not None:
         return probe
     # Nothing is missing: still ask the first scripted follow-up not yet asked, as an interviewer would.
-    from simulator.llm.interviewer import Probe
+    from simulator.interviewer import Probe
 
     for p in probes:
         if not p.get("revealed_at") and p.get("reveal_after_s") is None:

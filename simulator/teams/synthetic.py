@@ -3,7 +3,7 @@
 Removal: the answer is split into sentences (`simulator.llm.guard.segments`).
 Every sentence that covers a chosen key point is dropped, where "covers" is
 either the keyword grader's evidence for that key point or token overlap
-(`simulator.llm.interviewer.overlap_covered`) within the sentence. This repeats
+(`simulator.interviewer.overlap_covered`) within the sentence. This repeats
 until the coverage detector (the keyword grader when it is importable, else
 token overlap) no longer finds any chosen key point, since the grader may find
 a second mention once the first is gone.
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.llm.guard import segments
-from simulator.llm.interviewer import overlap_covered
+from simulator.interviewer import overlap_covered
 
 Question = dict[str, Any]
 Rubric = dict[str, Any]
