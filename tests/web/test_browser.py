@@ -155,6 +155,32 @@ def test_a_whole_drill_with_reload_warning_deadline_and_scorecard(live, page, cl
     assert marks.count() >= 1 and "gradient accumulation" in marks.first.text_content()
 
 
+def test_text_typed_before_the_page_script_runs_is_saved(live, page):
+    """On a slow connection a candidate can type before round.js has loaded: no input event reaches the script,
+    and the page used to show "All changes saved" and lose the text on reload."""
+    api, rnd = started_round(live)
+    held = []
+
+    def hold_first(route):  # the first load of the script is held back; the reload gets it at once
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/round.js*", hold_first)
+    page.goto(f"{live[0].url}/rounds/{rnd['id']}", wait_until="commit")
+    page.wait_for_selector("#answer")
+    page.fill("#answer", "typed before the script arrived")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    held[0].continue_()  # now it loads and runs
+    expect_text(page, "#save-state", "All changes saved")
+    page.reload()
+    expect_value(page, "#answer", "typed before the script arrived")
+
+
 def test_autosave_failure_is_announced_retried_and_survives_a_server_restart(live, page):
     _, rnd = started_round(live)
     page.goto(f"{live[0].url}/rounds/{rnd['id']}")

@@ -365,7 +365,11 @@
     });
   }
 
-  restoreBackup();
+  // Text typed before this script ran fired no input event (a slow connection, a fast typist): it is newer than
+  // the server's draft and than any backup, so treat it as a change instead of leaving the page "saved".
+  var typedEarly = answer.value !== answer.defaultValue ||
+    Array.prototype.some.call(probeList.querySelectorAll("textarea"), function (t) { return t.value !== t.defaultValue; });
+  if (typedEarly) changed(); else restoreBackup();
   setInterval(tickDisplay, 250);
   setInterval(function () { if (performance.now() >= retryAt) sync(); }, data.autosave_ms);
   tickDisplay();
