@@ -32,7 +32,8 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 EXAMPLES_PER_OPERATION = 12  # signed in: per operation and per mode (valid, then invalid data)
 EXAMPLES_ANONYMOUS = 3  # no credentials: per operation, valid data
-BUDGET_S = 60.0  # about 30 s on a shared 2-core machine; a run that takes longer fails rather than grows
+# The run is bounded by these counts (derandomized: the same requests every time), not by a clock: about 30-40 s
+# on a shared 2-core machine; a time limit here failed on a busy one without any rule broken.
 
 
 @pytest.fixture
@@ -79,8 +80,6 @@ def test_every_generated_request_gets_a_documented_answer_and_no_server_error(fu
     plan = ([(op, positive, True) for op in operations] + [(op, negative, True) for op in operations]
             + [(op, positive, False) for op in operations])
     for operation, mode, with_token in plan:
-        if time.monotonic() - start > BUDGET_S:
-            pytest.fail(f"the run took longer than {BUDGET_S:.0f} s; {calls} calls made")
         headers = signed_in_headers if with_token else {}
 
         @hypothesis.settings(max_examples=EXAMPLES_PER_OPERATION if with_token else EXAMPLES_ANONYMOUS,
