@@ -72,8 +72,23 @@ def call(app, client, csrf, token, rule, method, args, json_body):
     return url, [client.open(url, method=method, data=form)]
 
 
-def walk(app, client, rules, args, json_body, *, skip=lambda rule: False, methods=("GET", "POST", "PUT", "DELETE")):
+class Tally:
+    """Every request a test sends, and which of them got through (anything but 403 or 404)."""
+
+    def __init__(self):
+        self.attempts, self.allowed = 0, []
+
+    def report(self, what):
+        """One line for the README's security table, then the property itself: nothing got through."""
+        refused = self.attempts - len(self.allowed)
+        print(f"\n{what}: {self.attempts} attempts, {refused} refused, {len(self.allowed)} allowed")
+        assert self.allowed == []
+
+
+def walk(app, client, rules, args, json_body, *, skip=lambda rule: False, methods=("GET", "POST", "PUT", "DELETE"),
+         tally=None):
     csrf, token = csrf_token(client), token_for(client)
+    tally = tally if tally is not None else Tally()
     seen = []
     for rule in rules:
         if skip(rule):
@@ -81,9 +96,11 @@ def walk(app, client, rules, args, json_body, *, skip=lambda rule: False, method
         for method in sorted(rule.methods & set(methods)):
             url, responses = call(app, client, csrf, token, rule, method, args, json_body)
             for response in responses:
-                assert response.status_code in (403, 404), (method, url, response.status_code,
-                                                            response.get_data(as_text=True)[:300])
+                tally.attempts += 1
+                if response.status_code not in (403, 404):
+                    tally.allowed.append((method, url, response.status_code, response.get_data(as_text=True)[:300]))
             seen.append((method, rule.rule))
+    assert tally.allowed == [], tally.allowed[:5]
     return seen
 
 
@@ -91,23 +108,28 @@ def test_a_member_of_team_a_is_refused_everything_of_team_b(multi_app, world):
     clients, a, b, round_id = world
     before = snapshot(multi_app, b.id, b.admin_id)
     rules = team_rules(multi_app)
-    seen = walk(multi_app, clients["alice"], rules, values(b, b.admin_id), body(b, round_id))
+    tally = Tally()
+    seen = walk(multi_app, clients["alice"], rules, values(b, b.admin_id), body(b, round_id), tally=tally)
     assert set(seen) == {(m, r.rule) for r in rules for m in r.methods - {"HEAD", "OPTIONS"}}
     assert len(seen) >= 70  # every team page and API route, reads and writes
     # team A's own URLs naming team B's objects: 404 (the team is A's, the object is not in it)
     cross = dict(values(b, b.admin_id), team_id=a.id)
-    seen = walk(multi_app, clients["alice"], rules, cross, body(b, round_id), skip=lambda r: r.arguments == {"team_id"})
+    seen = walk(multi_app, clients["alice"], rules, cross, body(b, round_id), skip=lambda r: r.arguments == {"team_id"},
+                tally=tally)
     assert len(seen) >= 30
     assert snapshot(multi_app, b.id, b.admin_id) == before
+    tally.report("cross-team (a member of team A, team B's URLs and objects)")
 
 
 def test_a_candidate_in_no_team_gets_nothing(multi_app, world):
     clients, a, b, round_id = world
     before = [snapshot(multi_app, t.id, t.admin_id) for t in (a, b)]
     carol = clients["carol"]
+    tally = Tally()
     for team in (a, b):
-        walk(multi_app, carol, team_rules(multi_app), values(team, team.admin_id), body(team, round_id))
+        walk(multi_app, carol, team_rules(multi_app), values(team, team.admin_id), body(team, round_id), tally=tally)
     assert [snapshot(multi_app, t.id, t.admin_id) for t in (a, b)] == before
+    tally.report("cross-team (a candidate in no team)")
     headers = {"Authorization": f"Bearer {token_for(carol)}"}
     assert multi_app.test_client().get("/api/teams", headers=headers).get_json() == {"teams": []}
     page = carol.get("/teams/").get_data(as_text=True)
@@ -122,13 +144,15 @@ def test_interviewers_cannot_do_admin_actions(multi_app, world):
                                         text="alice's answer", author_user_id=a.admin_id, consent=True).id
     before = snapshot(multi_app, a.id, a.admin_id)
     ivan = clients["ivan"]
+    tally = Tally()
     seen = walk(multi_app, ivan, writes, dict(values(a, a.admin_id), answer_id=other), body(a, round_id),
-                methods=("POST", "PUT", "DELETE"))
+                methods=("POST", "PUT", "DELETE"), tally=tally)
     assert {"teams.add_member", "teams.settings", "teams.allocate", "teams.question_status", "teams.withdraw",
             "api.run_machine", "api.certify_machine", "api.create_set", "api.withdraw_answer"} <= {
         r.endpoint for r in writes}
     assert len(set(seen)) >= 25
     assert snapshot(multi_app, a.id, a.admin_id) == before
+    tally.report("admin actions by an interviewer")
 
 def test_lists_and_pages_show_only_your_teams(multi_app, world):
     clients, a, b, _ = world
