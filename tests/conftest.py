@@ -99,6 +99,66 @@ def _check_postgres(url: str) -> tuple[bool, str]:
     return True, ""
 
 
+# ---- Redis: the rate limits' shared storage and the queue of a team server (README), in CI a throwaway server
+# started by .ci/redis --------------------------------------------------------------------------------------------
+REDIS_ENV = "MOCKLOOP_TEST_REDIS_URL"  # e.g. redis://127.0.0.1:6379/0 (.ci/redis starts one)
+
+
+def require_redis() -> str:
+    """The server's URL from MOCKLOOP_TEST_REDIS_URL. Skips the test when it is unset, the redis client is missing
+    or the server does not answer, unless MOCKLOOP_REQUIRE_SYSTEM=1 (CI, whose .ci/run starts a server), where
+    that is a failure."""
+    url = os.environ.get(REDIS_ENV, "")
+    why = _check_redis(url)
+    if why is None:
+        return url
+    if os.environ.get("MOCKLOOP_REQUIRE_SYSTEM") == "1":
+        pytest.fail(f"Redis is required (MOCKLOOP_REQUIRE_SYSTEM=1) but {why}")
+    pytest.skip(f"the Redis tests are skipped: {why}")
+
+
+def _check_redis(url: str) -> str | None:
+    if not url:
+        return (f"{REDIS_ENV} is not set (point it at a server, e.g. redis://127.0.0.1:6379/0; "
+                "`eval $(.ci/redis start)` starts one)")
+    try:
+        import redis
+    except ImportError:
+        return "the redis client is not installed (pip install -e '.[test]')"
+    client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        client.ping()
+    except Exception as exc:  # noqa: BLE001 - any reason is reported
+        return f"{url} does not answer: {exc}"
+    finally:
+        client.close()
+    return None
+
+
+_redis_dbs = iter(range(1, 10**9))
+
+
+@pytest.fixture
+def redis_url():
+    """A database of its own on the Redis test server (1-15 in turn: db 0 is left to the shared-limits test's
+    prefixed keys), emptied before and after the test."""
+    import redis
+    from redis.connection import parse_url
+
+    server = require_redis()
+    params = parse_url(server)
+    url = f"redis://{params.get('host', '127.0.0.1')}:{params.get('port', 6379)}/{next(_redis_dbs) % 15 + 1}"
+    client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        try:
+            client.flushdb()
+        finally:
+            client.close()
+
+
 class PostgresSchema:
     """A fresh schema on the test server, made the search path of every connection through `url`;
     dropped (with whatever is still connected to it) when the test ends."""

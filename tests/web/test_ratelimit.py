@@ -7,6 +7,7 @@ import time
 import pytest
 
 import simulator.bank
+from tests.conftest import require_redis
 from tests.factories import make_bank
 from tests.web.conftest import PASSWORD, AuthActions, csrf_token, make_app
 from web import create_app
@@ -166,14 +167,10 @@ def test_an_unreachable_redis_falls_back_to_limits_in_memory(tmp_path, bank, clo
 
 def test_processes_share_the_counts_in_redis(tmp_path, bank, clock):
     """Two apps (as two server processes) on one Redis count together. Needs MOCKLOOP_TEST_REDIS_URL (e.g.
-    redis://127.0.0.1:6379/15); skipped without it."""
-    import os
+    redis://127.0.0.1:6379/15; .ci/redis starts one): skipped without it, failed without it in CI."""
     import uuid
 
-    url = os.environ.get("MOCKLOOP_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("MOCKLOOP_TEST_REDIS_URL is not set (a Redis server for the shared-limits test)")
-    pytest.importorskip("redis")
+    url = require_redis()
     settings = dict(MULTI_USER=True, RATELIMIT_STORAGE_URI=url, RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}",
                     SIGNIN_LIMIT_PER_ADDRESS="3 per minute")
     first = make_app(tmp_path, bank, clock, **settings)
