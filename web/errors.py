@@ -24,6 +24,15 @@ MESSAGES = {
 }
 DISK_FULL = ("The server's disk is full, so it cannot store anything now; your draft is kept in this browser "
              "and is saved again when there is room. Nothing saved before is lost.")
+DATABASE_DOWN = ("The database cannot be reached right now, so nothing was changed. Nothing saved before is lost; "
+                 "try again in a few seconds.")
+DATABASE_DOWN_PAGE = ("The database cannot be reached right now, so nothing was changed. Nothing saved before is "
+                      "lost; go back to keep what you typed (the round page keeps its draft in this browser) and "
+                      "try again in a minute.")
+QUEUE_DOWN = ("The grading queue cannot be reached right now. Everything you saved is kept (a submitted answer is "
+              "saved too), but grading cannot be started or shown; open the loop again in a minute and its grading "
+              "starts then.")
+RETRY_AFTER_S = "5"
 DISK_FULL_PAGE = ("The server's disk is full, so it could not store this and nothing was changed. Nothing saved "
                   "before is lost; go back to keep what you typed (the round page keeps its draft in this browser) "
                   "and try again later.")
@@ -36,7 +45,7 @@ def wants_json() -> bool:
 def error_response(status: int, message: str, code: str | None = None):
     code = code or {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                     405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited",
-                    507: "disk_full"}.get(status, "error")
+                    503: "unavailable", 507: "disk_full"}.get(status, "error")
     if wants_json():
         response = jsonify(error=code, message=message, status=status)
         response.status_code = status
@@ -67,6 +76,40 @@ def log_exception(app: Flask, exc_info) -> None:
     app.logger.error(f"Exception on {redact(request.path)} [{request.method}]", exc_info=exc_info)
 
 
+_UNREACHABLE_SQLSTATES = ("57P01", "57P02", "57P03")  # admin_shutdown, crash_shutdown, cannot_connect_now
+
+
+def unavailable(exc: BaseException | None) -> str | None:
+    """"database" or "queue" when `exc`, or what it wraps, says that server cannot be reached now (it is down or
+    restarting): a connection refused or cut, never a query's own error. None otherwise."""
+    seen = 0
+    while exc is not None and seen < 8:
+        module = type(exc).__module__ or ""
+        if module.startswith("redis") and type(exc).__name__ in ("ConnectionError", "TimeoutError",
+                                                                  "BusyLoadingError"):
+            return "queue"
+        if isinstance(exc, sqlalchemy.exc.DBAPIError) and exc.connection_invalidated:
+            return "database"
+        if module.startswith("psycopg") and type(exc).__name__ == "OperationalError":
+            state = getattr(exc, "sqlstate", None)
+            if state is None or state.startswith("08") or state in _UNREACHABLE_SQLSTATES:
+                return "database"  # connection failures carry no SQLSTATE, or class 08
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+def unavailable_response(what: str):
+    """503 saying which server is down and that nothing saved is lost; Retry-After for scripts."""
+    if what == "queue":
+        message = QUEUE_DOWN
+    else:
+        message = DATABASE_DOWN if wants_json() else DATABASE_DOWN_PAGE
+    response = error_response(503, message)
+    response.headers["Retry-After"] = RETRY_AFTER_S
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.log_exception = lambda exc_info: log_exception(app, exc_info)  # type: ignore[method-assign]
 
@@ -91,13 +134,33 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(StorageError)
     @app.errorhandler(OSError)
     @app.errorhandler(sqlalchemy.exc.OperationalError)
+    @app.errorhandler(sqlalchemy.exc.InterfaceError)
     @app.errorhandler(sqlite3.OperationalError)
     def disk_full(exc: Exception):
-        """A write the disk had no room for: 507 saying so, not a 500 (the page keeps its draft and retries)."""
-        if not is_disk_full(exc):
+        """A write the disk had no room for: 507 saying so, not a 500 (the page keeps its draft and retries). The
+        database server down or restarting: 503 saying so (nothing was stored; the page retries)."""
+        if is_disk_full(exc):
+            app.logger.error(f"Disk full on {redact(request.path)} [{request.method}]: {exc}")
+            return error_response(507, DISK_FULL if wants_json() else DISK_FULL_PAGE)
+        what = unavailable(exc)
+        if what is None:
             raise exc  # any other storage or system error is a server error, logged as one
-        app.logger.error(f"Disk full on {redact(request.path)} [{request.method}]: {exc}")
-        return error_response(507, DISK_FULL if wants_json() else DISK_FULL_PAGE)
+        app.logger.error(f"The {what} is unreachable on {redact(request.path)} [{request.method}]: {exc}")
+        return unavailable_response(what)
+
+    try:
+        import redis.exceptions
+    except ImportError:  # no Redis client: no Redis queue either
+        pass
+    else:
+        @app.errorhandler(redis.exceptions.ConnectionError)
+        @app.errorhandler(redis.exceptions.TimeoutError)
+        def queue_down(exc: Exception):
+            """The queue's Redis down or restarting (the sign-in limits fall back to memory on their own)."""
+            if unavailable(exc) is None:
+                raise exc
+            app.logger.error(f"The queue is unreachable on {redact(request.path)} [{request.method}]: {exc}")
+            return unavailable_response("queue")
 
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound):
