@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench validate clean
+.PHONY: run test bench load validate clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -q -s -m bench --benchmark-enable tests
+
+# The team-server load test (README, "Load test"): PostgreSQL, Redis, 2 web processes and a worker on this
+# machine, Locust headless. LOAD_ARGS passes options, e.g. make load LOAD_ARGS='--users 300'.
+LOAD_ARGS ?=
+load: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[load]'
+	$(BIN)/python tools/load_test.py $(LOAD_ARGS)
 
 validate: $(STAMP)
 	$(BIN)/mockloop validate
