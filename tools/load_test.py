@@ -135,6 +135,21 @@ def machine_busy() -> tuple[float, float]:
     return sum(fields) - idle, sum(fields)
 
 
+def pg_counters(url: str) -> dict[str, float]:
+    """WAL written so far, committed transactions, and the database's size (its writes per request, read off)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            wal = c.execute(text("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")).scalar()
+            commits = c.execute(text("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")).scalar()
+            size = c.execute(text("SELECT pg_database_size(current_database())")).scalar()
+            return {"wal_bytes": float(wal), "commits": float(commits), "db_bytes": float(size)}
+    finally:
+        engine.dispose()
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -266,6 +281,7 @@ def main() -> None:
             return {"clients": tree(load.pid), "web": tree(web.pid), "worker": tree(worker.pid),
                     "postgres": tree(pg_pids[0]), "redis": tree(redis_proc.pid)}
 
+        pg0 = pg_counters(url)
         before = {k: cpu_seconds(v) for k, v in sides().items()}
         busy0, total0 = machine_busy()
         load0 = os.getloadavg()
@@ -275,6 +291,7 @@ def main() -> None:
             time.sleep(min(5.0, max(0.0, window_end - time.time())))
             peak_load = max(peak_load, os.getloadavg()[0])
         after = {k: cpu_seconds(v) for k, v in sides().items()}
+        pg1 = pg_counters(url)
         busy1, total1 = machine_busy()
         load1 = os.getloadavg()
         def used(side, part):
@@ -305,7 +322,8 @@ def main() -> None:
             "measured_s": args.measure, "stats": stats, "errors_whole_run": all_errors, **check,
             "load_average_start": load0, "load_average_end": load1, "peak_load_1min": peak_load,
             "machine_busy_percent": 100 * (busy1 - busy0) / max(1.0, total1 - total0),
-            "cpu_seconds_in_window": cpu, "client_cpu_seconds_whole_run": client_total_cpu,
+            "cpu_seconds_in_window": cpu, "wal_bytes_in_window": pg1["wal_bytes"] - pg0["wal_bytes"],
+            "commits_in_window": pg1["commits"] - pg0["commits"], "db_bytes_at_end": pg1["db_bytes"], "client_cpu_seconds_whole_run": client_total_cpu,
             "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=1))
@@ -354,6 +372,9 @@ def report(s: dict) -> None:
           f"{1000 * cpu['postgres'] / max(1, served):.1f} ms, Redis {1000 * cpu['redis'] / max(1, served):.2f} ms; "
           f"the rest of the machine (sandboxed runs, anything else) {1000 * cpu['rest'] / max(1, runs):.0f} ms per "
           f"code run ({runs} runs)")
+    saves = s["stats"].get("autosave", {}).get("n", 0)
+    print(f"PostgreSQL in the window: {s['commits_in_window'] / m:.0f} commits/s, WAL {s['wal_bytes_in_window'] / m / 1e6:.2f} MB/s "
+          f"({s['wal_bytes_in_window'] / max(1, saves) / 1e3:.1f} kB per autosave); database {s['db_bytes_at_end'] / 1e6:.0f} MB at the end")
     print("CPU in the window (s, and cores): " + ", ".join(f"{k} {v:.1f} ({v / m:.2f})" for k, v in cpu.items())
           + f"; clients over the whole run {s['client_cpu_seconds_whole_run']:.1f} s")
 
