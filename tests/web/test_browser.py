@@ -10,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import require_system
-from tests.web.conftest import Api, make_app
+from tests.web.conftest import Api, csrf_token, make_app
 
 pytestmark = pytest.mark.browser
 
@@ -279,3 +279,52 @@ def test_code_editor_highlights_indents_and_runs(live, page):
     expect_text(page, "#run-output", r"^(?!Running…$).+", timeout=60_000)
     output = page.text_content("#run-output")
     assert "not available" in output or "example" in output.lower(), output
+
+
+def _fits_the_phone(page, where):
+    """No sideways page scroll: the document is no wider than the viewport (wide tables scroll inside .table-scroll)."""
+    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, f"{where}: the page is {width} px wide in a {inner} px viewport"
+
+
+def _in_viewport(page, selector):
+    box = page.evaluate("(s) => { const r = document.querySelector(s).getBoundingClientRect();"
+                        " return [r.left, r.top, r.right, r.bottom, window.innerWidth, window.innerHeight]; }", selector)
+    left, top, right, bottom, width, height = box
+    assert 0 <= left and right <= width and 0 <= top and bottom <= height, (selector, box)
+
+
+def test_round_scorecard_and_dashboard_fit_a_phone(live, page):
+    """Issue 17: at a 390-px phone width nothing scrolls sideways, and the round page is usable: the answer takes
+    the width, the timer stays in view (sticky) while the submit button at the bottom is scrolled to."""
+    _, rnd = started_round(live)
+    done_loop, done_round = started_round(live)
+    api = Api(live[0].app.test_client())
+    api.post(f"/api/rounds/{done_round['id']}/submit", {"text": "I used gradient accumulation to fit the batch."})
+    client = live[0].app.test_client()  # the demo team, as its button loads it (the same database)
+    seeded = client.post("/teams/demo", data={"csrf_token": csrf_token(client, "/teams/")})
+    dashboard = seeded.headers["Location"]
+    assert seeded.status_code == 302 and dashboard.endswith("/dashboard")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    base = live[0].url
+    page.goto(f"{base}/rounds/{rnd['id']}")
+    _fits_the_phone(page, "round page")
+    _in_viewport(page, "#countdown")
+    width, answer = page.evaluate("() => [window.innerWidth, document.getElementById('answer').getBoundingClientRect().width]")
+    assert answer >= 0.85 * width, (answer, width)  # the answer box takes the screen's width
+    page.locator("#submit-round").scroll_into_view_if_needed()
+    _in_viewport(page, "#submit-round")
+    _in_viewport(page, "#countdown")  # still in view: the timer is sticky
+
+    for _ in range(50):  # the grading runs in the app's worker
+        page.goto(f"{base}/loops/{done_loop['id']}/scorecard")
+        if page.url.endswith("/scorecard"):
+            break
+        page.wait_for_timeout(200)
+    assert page.locator("pre.answer").count() >= 1
+    _fits_the_phone(page, "scorecard")
+
+    page.goto(base + dashboard if dashboard.startswith("/") else dashboard)
+    assert page.locator(".table-scroll table").count() >= 3  # the wide tables are there, scrolling inside
+    _fits_the_phone(page, "team dashboard")
