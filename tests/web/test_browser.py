@@ -328,3 +328,22 @@ def test_round_scorecard_and_dashboard_fit_a_phone(live, page):
     page.goto(base + dashboard if dashboard.startswith("/") else dashboard)
     assert page.locator(".table-scroll table").count() >= 3  # the wide tables are there, scrolling inside
     _fits_the_phone(page, "team dashboard")
+
+
+def test_the_demo_button_shows_progress_then_the_dashboard_says_what_loaded(live, page):
+    """Issue 17, item 3: "Load the demo team" ran for seconds with no sign of it. While the request runs the button
+    is disabled, says how long it takes and is aria-busy; the dashboard then says what was loaded."""
+    page.goto(live[0].url + "/teams/")
+    button = page.locator("#load-demo")
+    # Playwright waits for a pending navigation before it reads the page, so the first press is held on the page
+    # (a listener after busy.js's cancels it) to read the state shown while the request runs; then it is sent
+    page.evaluate("() => document.getElementById('demo-form').addEventListener('submit', (e) => e.preventDefault())")
+    page.focus("#load-demo")
+    page.keyboard.press("Enter")
+    expect_text(page, "#load-demo", r"^Loading the demo team… \(about 10 seconds\)$")
+    assert button.is_disabled() and button.get_attribute("aria-busy") == "true"
+    assert page.get_attribute("#demo-form", "aria-busy") == "true"
+    assert page.text_content("#demo-status") == "Loading the demo team… (about 10 seconds)"
+    page.evaluate("() => document.getElementById('demo-form').submit()")
+    page.wait_for_url(re.compile(r"/teams/\d+/dashboard$"), timeout=60_000)
+    expect_text(page, ".flash.ok", r"^Demo team loaded: \d+ gold answers, \d+ calibration answers")

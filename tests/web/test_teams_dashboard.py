@@ -93,6 +93,23 @@ def test_the_demo_needs_single_user_mode_or_the_setting(multi_app, tmp_path, ban
     assert "Load the demo team" in signed_in(enabled, "alice").get("/teams/").get_data(as_text=True)
 
 
+def test_the_demo_button_says_it_is_loading(client):
+    """Issue 17, item 3: loading the demo takes seconds; busy.js (a file: the CSP refuses inline scripts) disables the
+    button, says "Loading the demo team… (about 10 seconds)" on it and in a status line, and sets aria-busy."""
+    html = client.get("/teams/").get_data(as_text=True)
+    button = re.search(r'<button type="submit" id="load-demo"[^>]*>', html).group(0)
+    assert 'data-busy-text="Loading the demo team… (about 10 seconds)"' in button
+    assert 'data-busy-status="demo-status"' in button
+    assert '<span id="demo-status" class="sr-only" role="status"></span>' in html
+    assert '<script src="/static/busy.js"></script>' in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)  # no inline script on the page
+    script = client.get("/static/busy.js")
+    assert script.status_code == 200
+    source = script.get_data(as_text=True)
+    assert "dataset.busyText" in source and '"aria-busy"' in source and "disabled = true" in source
+    assert "innerHTML" not in source and "eval(" not in source
+
+
 def test_team_pages_are_labelled_and_keyboard_reachable(demo):
     from tests.web.test_accessibility import check
 
