@@ -50,7 +50,7 @@ def as_postgres(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--"] + command if os.geteuid() == 0 else command
 
 
-def start_postgres(work: Path, cpus: str | None) -> tuple[str, Path, str]:
+def start_postgres(work: Path, cpus: str | None, sync_commit: bool = True) -> tuple[str, Path, str]:
     bindirs = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
     if not bindirs:
         sys.exit("no PostgreSQL server binaries (apt-get install postgresql)")
@@ -64,6 +64,8 @@ def start_postgres(work: Path, cpus: str | None) -> tuple[str, Path, str]:
     subprocess.run(as_postgres([f"{bin_}/initdb", "-D", str(pg / "data"), "-U", "postgres", "--auth=trust",
                                 "--encoding=UTF8", "--no-locale"]), check=True, stdout=subprocess.DEVNULL)
     opts = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={pg} -c max_connections=100"
+    if not sync_commit:  # a commit returns before its WAL reaches the disk (a crash may lose the last ~0.6 s)
+        opts += " -c synchronous_commit=off"
     subprocess.run(pinned(cpus, as_postgres([f"{bin_}/pg_ctl", "-D", str(pg / "data"), "-l", str(pg / "server.log"),
                                              "-o", opts, "-w", "-t", "60", "start"])), check=True, stdout=subprocess.DEVNULL)
     subprocess.run([f"{bin_}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "mockloop"], check=True)
@@ -220,6 +222,8 @@ def main() -> None:
     ap.add_argument("--client-cpus", default="0", help="taskset list for Locust ('' for no pinning)")
     ap.add_argument("--coders-percent", type=float, default=10)
     ap.add_argument("--run-every", type=float, default=60, help="seconds between a coder's code runs")
+    ap.add_argument("--no-sync-commit", action="store_true",
+                    help="PostgreSQL with synchronous_commit=off (to see how much of the latency is the disk's flush)")
     ap.add_argument("--out", default=None, help="folder for the Locust CSV/HTML, records and summary.json")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (databases, logs)")
     args = ap.parse_args()
@@ -233,7 +237,7 @@ def main() -> None:
     procs: list[subprocess.Popen] = []
     pg_dir = pg_bin = None
     try:
-        url, pg_dir, pg_bin = start_postgres(work, server_cpus)
+        url, pg_dir, pg_bin = start_postgres(work, server_cpus, not args.no_sync_commit)
         redis_port = free_port()
         redis_proc = subprocess.Popen(pinned(server_cpus, ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
                                                            "--save", "", "--appendonly", "no", "--dir", str(work)]),
@@ -301,9 +305,11 @@ def main() -> None:
         # The sandboxed code runs' CPU reaches no process's counters (bwrap's processes are never reaped into the
         # web process's), so it is read as the rest: all the machine's busy time less the sides above.
         cpu["rest"] = (busy1 - busy0) / os.sysconf("SC_CLK_TCK") - sum(cpu.values())
+        clients = tree(load.pid)
         _, _, rusage = os.wait4(load.pid, 0)
         load.returncode = 0
         client_total_cpu = rusage.ru_utime + rusage.ru_stime
+        psutil.wait_procs(clients, timeout=60)  # the client processes write their records as they stop
 
         records, drafts = [], {}
         for f in out.glob("records-*.json"):
@@ -324,7 +330,7 @@ def main() -> None:
             "machine_busy_percent": 100 * (busy1 - busy0) / max(1.0, total1 - total0),
             "cpu_seconds_in_window": cpu, "wal_bytes_in_window": pg1["wal_bytes"] - pg0["wal_bytes"],
             "commits_in_window": pg1["commits"] - pg0["commits"], "db_bytes_at_end": pg1["db_bytes"], "client_cpu_seconds_whole_run": client_total_cpu,
-            "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+            "window": [window_start, window_end], "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=1))
         report(summary)

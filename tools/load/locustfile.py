@@ -42,7 +42,8 @@ _counter = None
 def _next_index() -> int:
     global _counter
     if _counter is None:
-        _counter = redis.Redis.from_url(os.environ["LOAD_REDIS"])
+        pool = redis.BlockingConnectionPool.from_url(os.environ["LOAD_REDIS"], max_connections=4, timeout=120)
+        _counter = redis.Redis(connection_pool=pool)  # hundreds of users start at once: they wait for a connection
     return int(_counter.incr("mockloop-load:account")) - 1
 
 
@@ -60,8 +61,10 @@ def _record(request_type, name, response_time, response_length, response=None, e
 def _dump(environment, **_):
     if environment.runner is not None and environment.runner.__class__.__name__ == "MasterRunner":
         return
-    with open(os.path.join(OUT, f"records-{os.getpid()}.json"), "w") as f:
+    path = os.path.join(OUT, f"records-{os.getpid()}.json")
+    with open(path + ".tmp", "w") as f:
         json.dump({"records": records, "drafts": drafts}, f)
+    os.replace(path + ".tmp", path)  # the driver never reads half a file
 
 
 def sha(text: str) -> str:
