@@ -97,6 +97,24 @@ def test_a_job_whose_worker_died_is_retried_and_records_one_grade(service, user,
     assert jobs.records.get(job["id"]) is None and jobs.grading_job(user, loop_id) is None
 
 
+def test_a_queued_job_whose_message_was_lost_is_enqueued_again_after_the_lease(service, user, bank, clock, queue):
+    """Redis went away between the job's record and its message: the record says queued, the queue is empty.
+    Past the lease the job is enqueued again and graded once; a live queued job within the lease is left alone."""
+    jobs = make_jobs(service, bank, clock, queue, lease_s=600)
+    loop_id = finished_drill(service, user)
+    job = jobs.enqueue_grading(user, loop_id)
+    jobs.huey.dequeue()  # the message is gone; nobody runs it
+    assert jobs.huey.pending_count() == 0 and jobs.recover() == 0
+    clock.advance(601)
+    assert jobs.recover() == 1 and jobs.huey.pending_count() == 1
+    again = jobs.records.get(job["id"])
+    assert again["status"] == "queued" and "waited too long" in again["error"]
+    assert jobs.recover() == 0  # its wait starts again: not enqueued once a minute
+    work_one(jobs)
+    assert jobs.records.get(job["id"])["status"] == "done"
+    assert len(service.get_loop(user, loop_id)["rounds"][0]["grades"]) == 1
+
+
 def test_a_poll_of_a_stale_job_recovers_it_and_gives_up_after_max_attempts(service, user, bank, clock, queue):
     jobs = make_jobs(service, bank, clock, queue, lease_s=60, max_attempts=2)
     loop_id = finished_drill(service, user)

@@ -20,7 +20,7 @@ class Jobs:
     `bank` the question bank, `now` the time in seconds (the records' and the slots' clock).
 
     A grading job whose worker died stays "running" with a heartbeat (its `updated`, refreshed per round) older
-    than `lease_s`; `recover()` (run by every consumer each minute, and by a poll of that job) enqueues it
+    than `lease_s`, and one whose message was lost stays "queued" as long; `recover()` (run by every consumer each minute, and by a poll of that job) enqueues it
     again. Grades are recorded with `once=True`, so a job that runs twice records one set."""
 
     def __init__(self, huey, service: Callable[[], Any], bank: Callable[[], Any], *, now: Callable[[], float],
@@ -98,7 +98,11 @@ class Jobs:
 
     # ---- recovery ------------------------------------------------------------------------------------------
     def stale(self, record: dict[str, Any]) -> bool:
-        return record["status"] == "running" and self.now() - record["updated"] > self.lease_s
+        """Running with a heartbeat older than the lease (its worker died), or queued for longer than the lease
+        (its message may never have reached the queue: Redis went away between the record and the enqueue).
+        Enqueuing a live job twice is harmless: the second delivery of a finished job does nothing, and grades
+        are recorded once."""
+        return record["status"] in ACTIVE and self.now() - record["updated"] > self.lease_s
 
     def recover_job(self, record: dict[str, Any]) -> dict[str, Any]:
         """The record, enqueued again first if its worker died (running with a heartbeat older than the lease);
@@ -108,7 +112,8 @@ class Jobs:
         if record["attempts"] >= self.max_attempts:
             return self.records.update(record["id"], status="failed",
                                        error=f"its worker stopped {record['attempts']} times") or record
-        updated = self.records.update(record["id"], status="queued", error="its worker stopped; queued again")
+        why = "its worker stopped; queued again" if record["status"] == "running" else "it waited too long; queued again"
+        updated = self.records.update(record["id"], status="queued", error=why)
         if record["kind"] == "grade":
             self.grade_task(record["id"], record["user_id"], record["loop_id"])
         return self.records.get(record["id"]) or updated or record
