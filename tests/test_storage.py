@@ -58,6 +58,19 @@ def test_unreachable_database_is_a_clear_error(tmp_path):
         open_database("postgresql://u:secret@127.0.0.1:1/db")
 
 
+def test_a_postgresql_server_that_does_not_answer_fails_in_seconds_not_minutes(monkeypatch):
+    """Without a connect timeout a firewalled or dead server holds a web thread for the kernel's TCP timeout;
+    the engine gets MOCKLOOP_DB_CONNECT_TIMEOUT (5 s) unless the URL sets its own."""
+    pytest.importorskip("psycopg", reason="the PostgreSQL driver (mockloop[postgres]) is not installed")
+    engine = make_engine("postgresql://u:p@db.example:5432/mockloop")
+    assert engine.url.drivername == "postgresql+psycopg" and engine.url.query["connect_timeout"] == "5"
+    assert engine.dialect.create_connect_args(engine.url)[1]["connect_timeout"] == "5"  # what psycopg is given
+    assert make_engine("postgresql+psycopg://u@h/db?connect_timeout=2").url.query["connect_timeout"] == "2"
+    monkeypatch.setenv("MOCKLOOP_DB_CONNECT_TIMEOUT", "1")
+    assert make_engine("postgresql://u@h/db").url.query["connect_timeout"] == "1"
+    assert "connect_timeout" not in make_engine("sqlite://").url.query
+
+
 def test_corrupt_database_is_a_clear_error(tmp_path):
     path = tmp_path / "corrupt.sqlite3"
     path.write_bytes(b"this is not a database" * 100)

@@ -1,6 +1,7 @@
 """Engines and sessions: SQLite (WAL) by default, any SQLAlchemy URL through DATABASE_URL."""
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from importlib import resources
 from typing import Iterator
@@ -55,7 +56,7 @@ def make_engine(url: str) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
         else:
-            engine = create_engine(_with_driver(url), pool_pre_ping=True)
+            engine = create_engine(_with_driver(url), pool_pre_ping=True)  # a dropped connection is replaced
     except ModuleNotFoundError as exc:
         raise StorageError(
             f"cannot use database {_redact(url)}: its driver is not installed ({exc.name}); "
@@ -72,7 +73,14 @@ def _with_driver(url: str):
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
-    return parsed.set(drivername="postgresql+psycopg") if parsed.drivername == "postgresql" else parsed
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername.startswith("postgresql") and "connect_timeout" not in parsed.query:
+        # A server that does not answer (down, firewalled) fails a request in this many seconds with a 503 instead of
+        # holding a web thread for the kernel's TCP timeout (minutes). The URL's own connect_timeout wins.
+        timeout = os.environ.get("MOCKLOOP_DB_CONNECT_TIMEOUT", "5")
+        parsed = parsed.update_query_dict({"connect_timeout": timeout})
+    return parsed
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
