@@ -59,3 +59,29 @@ def test_statuses_every_operation_can_answer_are_documented(client):
             assert method == "get" or public or "400" in codes, (path, method)
     for path in ("/api/teams/{team_id}/report", "/api/teams/{team_id}/report.csv", "/api/teams/{team_id}/grades.csv"):
         assert "400" in doc["paths"][path]["get"]["responses"]  # a set_id that is not the team's set
+
+
+def test_a_database_outage_answers_the_documented_503(app, client, monkeypatch):
+    """Every signed-in operation documents 503 with Retry-After, and an outage (the server's connection cut
+    mid-request) answers exactly that shape (tests/web/test_fault_drills.py stops a real PostgreSQL)."""
+    import jsonschema
+    import sqlalchemy.exc
+
+    from simulator.engine import LoopService
+
+    doc = client.get("/api/openapi.json").get_json()
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            if op.get("security") != []:
+                assert "Retry-After" in op["responses"]["503"]["headers"], (path, method)
+
+    def cut(*_a, **_k):
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"),
+                                              connection_invalidated=True)
+
+    monkeypatch.setattr(LoopService, "list_loops", cut)
+    response = client.get("/api/loops")
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    schema = {"$ref": "#/components/schemas/Error", "components": doc["components"]}
+    jsonschema.validate(response.get_json(), schema)
+    assert response.get_json()["error"] == "unavailable"

@@ -200,7 +200,8 @@ def paths() -> dict[str, dict[str, Any]]:
 def _complete(all_paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Statuses any operation of a kind can answer, whatever its own list says: 404 where the path holds a
     parameter (no such object, not yours, or an id beyond what is stored), 400 for a write that is not public
-    (a session request without the CSRF header), and 507 for any signed-in call when the disk is full."""
+    (a session request without the CSRF header), 507 for any signed-in call when the disk is full, and 503 with
+    Retry-After for any signed-in call while the database or the queue's Redis is unreachable."""
     out = copy.deepcopy(all_paths)
     for path, ops in out.items():
         for method, op in ops.items():
@@ -213,6 +214,11 @@ def _complete(all_paths: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
             if op.get("security") != [] and "507" not in responses:  # every signed-in call may write (the clock)
                 responses["507"] = {"description": "The server's disk is full: nothing was stored, and the message "
                                                    "says so (a page keeps its draft and retries)", **_json(ref("Error"))}
+            if op.get("security") != [] and "503" not in responses:  # every signed-in call reads the database
+                responses["503"] = {"description": "The database (or the task queue's Redis) is unreachable: nothing "
+                                                   "was stored, the message says which, and Retry-After says when to "
+                                                   "try again", "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                                    **_json(ref("Error"))}
             op["responses"] = dict(sorted(responses.items()))
     return out
 
