@@ -53,7 +53,7 @@ class Server:
         self.port, self.starts = free_port(), self.starts + 1
         env = dict(os.environ, MOCKLOOP_DATA_DIR=str(self.tmp_path / "data"), DATABASE_URL=self.url)
         self.log = self.tmp_path / f"serve-{self.starts}.log"  # a file, not a pipe that could fill and stall it
-        self.proc = subprocess.Popen([sys.executable, "-m", "simulator.cli", "serve", "--host", "127.0.0.1", "--port",
+        self.proc = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--host", "127.0.0.1", "--port",
                                       str(self.port)], env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
                                      start_new_session=True)
         deadline = time.monotonic() + 120

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 import simulator.bank
-from simulator.cli import COMMANDS, main
+from web.cli import ALL_COMMANDS as COMMANDS, main
 from tests.factories import make_bank
 
 

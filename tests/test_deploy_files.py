@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import pytest
 
-from simulator.cli import main
+from web.cli import main
 
 ROOT = Path(__file__).parent.parent
 

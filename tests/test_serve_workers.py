@@ -53,7 +53,7 @@ def test_two_worker_processes_answer(database, tmp_path):
                DATABASE_URL=database_url(tmp_path, "serve.sqlite3"))  # a temporary SQLite file, or PostgreSQL
     env.pop("MOCKLOOP_RATELIMIT_STORAGE_URI", None)
     log = tmp_path / "serve.log"  # a file, not a pipe: an unread pipe would stall the server when it fills
-    command = [sys.executable, "-m", "simulator.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+    command = [sys.executable, "-m", "web.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--workers", "2", "--threads", "2"]
     proc = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
                             start_new_session=True)  # its own process group, so a hung run can be cleaned up
@@ -98,7 +98,7 @@ def test_two_worker_processes_answer(database, tmp_path):
 def test_workers_refuse_a_bad_setting_before_starting(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from simulator.cli import main
+    from web.cli import main
 
     monkeypatch.setenv("MOCKLOOP_MULTI_USER", "1")
     monkeypatch.setenv("MOCKLOOP_SECRET_KEY", "too short")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from simulator.cli import main
+from web.cli import main
 from tests.web.conftest import csrf_token, make_app
 
 
