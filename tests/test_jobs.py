@@ -3,6 +3,7 @@ worker dies; sandbox slots bounding code runs. The consumer is driven by hand (d
 immediate mode: nothing waits on the wall clock."""
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
@@ -203,41 +204,70 @@ def test_a_user_with_a_run_in_flight_is_told_so_and_the_server_bound_holds(servi
         pass
 
 
-def test_a_slot_left_by_a_dead_process_is_taken_back_after_a_while(service, user, bank, clock, queue):
+@pytest.fixture
+def fake_runs(monkeypatch):
+    """The sandbox replaced by a recorder (the run's plumbing is under test here, not bubblewrap)."""
+    import simulator.jobs.runs as runs
+
+    ran = []
+    monkeypatch.setattr(runs, "refusal", lambda service, user_id, round_id: None)
+    monkeypatch.setattr(runs, "run_examples", lambda service, bank, user_id, round_id, code:
+                        ran.append((user_id, round_id, code)) or {"available": True, "output": f"ran {code}"})
+    return ran
+
+
+def test_a_slot_left_by_a_dead_process_is_taken_back_after_a_while(service, user, bank, clock, queue, fake_runs):
     jobs = make_jobs(service, bank, clock, queue, sandbox_total=1, lease_s=300)
     held = jobs.slots.hold(1)
     held.__enter__()  # a process took the slot and died without releasing it
-    result = jobs.run_examples(1, 1, "x")
+    result = jobs.enqueue_run(1, 1, "x")
     assert result["busy"] and "already in progress" in result["output"]
     clock.advance(301)
     with jobs.slots.hold(1):
         assert jobs.slots.in_use() == 1
 
 
-def test_run_examples_answers_busy_at_once_while_the_users_run_is_in_flight(service, user, bank, clock, queue, monkeypatch):
-    """The 9th endless loop is not queued: the second run of a user is refused while the first holds its slot."""
-    import simulator.jobs.runs as runs
-
-    started, release = threading.Event(), threading.Event()
-
-    def endless(service, bank, user_id, round_id, code):
-        started.set()
-        assert release.wait(10)
-        return {"available": True, "output": "ok"}
-
-    monkeypatch.setattr(runs, "run_examples", endless)
+def test_a_code_run_is_a_job_and_the_users_second_run_is_refused_until_it_is_done(service, user, bank, clock, queue,
+                                                                                   fake_runs):
+    """The web process only enqueues: the worker runs the code. While the user's run is queued or running, a
+    second one (the 9th endless loop) is refused at once, not queued; when it is done both slots are free."""
     jobs = make_jobs(service, bank, clock, queue, sandbox_total=4)
-    out = {}
-    first = threading.Thread(target=lambda: out.setdefault("first", jobs.run_examples(user, 1, "while True: pass")))
-    first.start()
-    assert started.wait(10)
-    second = jobs.run_examples(user, 1, "while True: pass")
-    assert second == {"available": False, "busy": True,
-                      "output": "A run is already in progress; wait for its output before running again."}
-    release.set()
-    first.join(10)
-    assert out["first"] == {"available": True, "output": "ok"}
-    assert jobs.slots.in_use() == 0
+    job = jobs.enqueue_run(user, 5, "print(1)")
+    assert job["kind"] == "run" and job["status"] == "queued" and fake_runs == []
+    assert jobs.enqueue_run(user, 5, "while True: pass") == {
+        "available": False, "busy": True, "output": "A run is already in progress; wait for its output before running again."}
+    work_one(jobs)
+    done = jobs.records.get(job["id"])
+    assert done["status"] == "done" and done["output"] == "ran print(1)" and fake_runs == [(user, 5, "print(1)")]
+    assert jobs.slots.in_use() == 0 and jobs.huey.get("mockloop.runcode." + job["id"], peek=True) is None
+    assert jobs.enqueue_run(user, 5, "print(2)")["status"] == "queued"  # the user's slot is free again
+
+
+def test_a_run_waits_on_the_queue_while_the_servers_sandboxes_are_all_busy(service, user, bank, clock, queue, fake_runs):
+    jobs = make_jobs(service, bank, clock, queue, sandbox_total=1)
+    other = jobs.slots.take_shared()  # another user's run holds the server's only sandbox
+    job = jobs.enqueue_run(user, 5, "print(1)")
+    work_one(jobs)  # no sandbox: retried later, not run, not failed
+    waiting = jobs.records.get(job["id"])
+    assert waiting["status"] == "queued" and waiting["progress"] == {"waiting": "a free sandbox"} and fake_runs == []
+    jobs.slots.release(other)
+    assert jobs.huey.pending_count() == 0 and jobs.huey.scheduled_count() == 1  # the retry, due 1 s later
+    later = datetime.datetime(9999, 1, 1)  # Huey times retries on the wall clock: read it as long past due
+    for due in jobs.huey.read_schedule(later):  # the consumer's scheduler, once it is due
+        jobs.huey.enqueue(due)
+    jobs.huey.execute(jobs.huey.dequeue(), timestamp=later)
+    assert jobs.records.get(job["id"])["status"] == "done" and len(fake_runs) == 1
+
+
+def test_a_run_whose_worker_died_is_run_again(service, user, bank, clock, queue, fake_runs):
+    jobs = make_jobs(service, bank, clock, queue, lease_s=60)
+    job = jobs.enqueue_run(user, 5, "print(1)")
+    jobs.huey.dequeue()  # a worker took it...
+    jobs.records.update(job["id"], status="running", attempts=1)  # ...and died
+    clock.advance(61)
+    assert jobs.recover() == 1
+    work_one(jobs)
+    assert jobs.records.get(job["id"])["status"] == "done" and fake_runs == [(user, 5, "print(1)")]
 
 
 def test_a_regrade_records_a_new_set_and_a_refusal_by_the_loops_state_fails_at_once(service, user, bank, clock, queue):

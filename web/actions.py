@@ -86,16 +86,24 @@ def job_view(job: dict[str, Any]) -> dict[str, Any]:
             f"grading round {progress['round']} of {progress['of']}" if progress else "grading")
         if job["status"] == "done":
             out["result"] = url_for("api.loop_scorecard", loop_id=job["loop_id"])
+    elif job["kind"] == "run":
+        out["round_id"] = job.get("round_id")
+        out["message"] = {"queued": "waiting for a free sandbox" if progress else "queued",
+                          "running": "running the visible examples", "done": "done",
+                          "failed": f"the run failed: {job.get('error')}"}[job["status"]]
+        if job["status"] == "done":
+            out["available"], out["output"] = job.get("available", False), job.get("output", "")
     return out
 
 
 def run_examples(user_id: int, round_id: int, code: str) -> dict[str, Any]:
-    """Run an ML-coding answer on the problem's visible examples, holding one of the user's sandbox slots and one
-    of the server's (MOCKLOOP_SANDBOX_RUNS_PER_USER, MOCKLOOP_SANDBOX_RUNS): with none free, the answer says so
-    at once ("a run is already in progress") instead of starting another."""
+    """Run an ML-coding answer on the problem's visible examples as a job, holding one of the user's sandbox slots
+    (MOCKLOOP_SANDBOX_RUNS_PER_USER) until it is done and one of the server's (MOCKLOOP_SANDBOX_RUNS) while it
+    runs: the job's record, or, when it cannot run or the user's run is in flight, {"available": False,
+    ["busy": True,] "output": why} at once. NotFound for a round that is not the user's."""
     from web.extensions import jobs
 
-    return jobs().run_examples(user_id, round_id, code)
+    return jobs().enqueue_run(user_id, round_id, code)
 
 
 def probe_answers_from_form(form) -> dict[int, str]:

@@ -39,22 +39,35 @@ class SandboxSlots:
     def in_use(self) -> int:
         return sum(self.huey.get(f"{PREFIX}all.{i}", peek=True) is not None for i in range(self.total))
 
-    @contextmanager
-    def hold(self, user_id: int) -> Iterator[None]:
-        """One slot of the user's and one of the server's for the duration, or Busy at once (never a wait)."""
+    def take_user(self, user_id: int) -> str:
+        """One of the user's slots (its key, to release), or Busy."""
         mine = self._take([f"{PREFIX}user.{user_id}.{i}" for i in range(self.per_user)])
         if mine is None:
             raise Busy("A run is already in progress; wait for its output before running again."
                        if self.per_user == 1 else
                        f"{self.per_user} runs are already in progress; wait for one to finish.")
+        return mine
+
+    def take_shared(self) -> str:
+        """One of the server's slots (its key, to release), or Busy."""
+        shared = self._take([f"{PREFIX}all.{i}" for i in range(self.total)])
+        if shared is None:
+            raise Busy(f"The server is running as many code runs as it allows ({self.total}); try again in a moment.")
+        return shared
+
+    def release(self, key: str | None) -> None:
+        if key:
+            self.huey.delete(key)
+
+    @contextmanager
+    def hold(self, user_id: int) -> Iterator[None]:
+        """One slot of the user's and one of the server's for the duration, or Busy at once (never a wait)."""
+        mine = self.take_user(user_id)
         try:
-            shared = self._take([f"{PREFIX}all.{i}" for i in range(self.total)])
-            if shared is None:
-                raise Busy(f"The server is running as many code runs as it allows ({self.total}); "
-                           "try again in a moment.")
+            shared = self.take_shared()
             try:
                 yield
             finally:
-                self.huey.delete(shared)
+                self.release(shared)
         finally:
-            self.huey.delete(mine)
+            self.release(mine)

@@ -1,5 +1,6 @@
 """The tasks, registered on one Huey: grading a finished loop (recorded once, retried when it fails or its
-worker dies) and running visible examples under the sandbox slots; and the job records people poll."""
+worker dies) and running an ML-coding answer on its visible examples under the sandbox slots; and the job
+records people poll."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -8,6 +9,7 @@ from simulator.jobs.records import JobRecords
 from simulator.jobs.slots import Busy, SandboxSlots
 
 ACTIVE = ("queued", "running")
+CODE_PREFIX = "mockloop.runcode."  # the code a run job runs, kept beside its record until it has run
 
 
 def needs_grading(loop: dict[str, Any]) -> bool:
@@ -41,6 +43,7 @@ class Jobs:
                                   stale_s=max(lease_s, 300.0))
         self.grade_task = huey.task(retries=retries, retry_delay=retry_delay, context=True,
                                     name="grade_loop")(self._grade)
+        self.run_task = huey.task(context=True, name="run_examples")(self._run)
         self.recover_task = huey.periodic_task(crontab(minute="*"), name="recover_jobs")(self.recover)
 
     # ---- grading -------------------------------------------------------------------------------------------
@@ -116,6 +119,8 @@ class Jobs:
         updated = self.records.update(record["id"], status="queued", error=why)
         if record["kind"] == "grade":
             self.grade_task(record["id"], record["user_id"], record["loop_id"])
+        elif record["kind"] == "run":
+            self.run_task(record["id"])
         return self.records.get(record["id"]) or updated or record
 
     def recover(self) -> int:
@@ -130,13 +135,51 @@ class Jobs:
         return len(stale)
 
     # ---- code runs -----------------------------------------------------------------------------------------
-    def run_examples(self, user_id: int, round_id: int, code: str) -> dict[str, Any]:
-        """Run the visible examples holding one of the user's sandbox slots and one of the server's; when none
-        is free, say so at once ({"available": False, "busy": True, ...}) rather than queue behind them."""
-        from simulator.jobs.runs import run_examples
+    def enqueue_run(self, user_id: int, round_id: int, code: str) -> dict[str, Any]:
+        """A job running the code on the round's visible examples, holding one of the user's sandbox slots from
+        now until it finishes; when the user has none free, {"available": False, "busy": True, "output": why} at
+        once (a second endless loop is refused, not queued). The job waits for one of the server's slots on the
+        queue, so the web process never runs code and never waits for it."""
+        from simulator.jobs.runs import refusal
 
+        refused = refusal(self._service(), user_id, round_id)
+        if refused is not None:
+            return refused
         try:
-            with self.slots.hold(user_id):
-                return run_examples(self._service(), self._bank(), user_id, round_id, code)
+            mine = self.slots.take_user(user_id)
         except Busy as exc:
             return {"available": False, "busy": True, "output": str(exc)}
+        record = self.records.new("run", user_id, round_id=round_id, slot=mine)
+        self.huey.put(CODE_PREFIX + record["id"], code)
+        self.run_task(record["id"])
+        return self.records.get(record["id"]) or record
+
+    def _run(self, job_id: str, task=None) -> None:
+        from huey.exceptions import RetryTask
+
+        from simulator.jobs.runs import run_examples
+
+        record = self.records.get(job_id)
+        if record is None or record["status"] in ("done", "failed"):
+            return
+        try:
+            shared = self.slots.take_shared()
+        except Busy:
+            self.records.update(job_id, status="queued", progress={"waiting": "a free sandbox"})
+            raise RetryTask(delay=1) from None  # every slot busy: wait on the queue, not in a web process
+        try:
+            self.records.update(job_id, status="running", attempts=record["attempts"] + 1, progress=None)
+            code = self.huey.get(CODE_PREFIX + job_id, peek=True)
+            if code is None:
+                self.records.update(job_id, status="failed", error="the code to run was not kept")
+                return
+            result = run_examples(self._service(), self._bank(), record["user_id"], record["round_id"], code)
+            self.records.update(job_id, status="done", available=result["available"], output=result["output"])
+        except Exception as exc:  # a run's own failure is reported in its output; this is the server's
+            self.records.update(job_id, status="failed", error=str(exc) or type(exc).__name__)
+            raise
+        finally:
+            self.slots.release(shared)
+            if self.records.get(job_id)["status"] in ("done", "failed"):
+                self.slots.release(record.get("slot"))
+                self.huey.delete(CODE_PREFIX + job_id)

@@ -112,10 +112,12 @@ def test_pause_and_unpause(api, clock):
 
 def test_run_examples_reports_availability(api):
     _, rnd = api.drill(round_type="ml_coding")
-    result = api.post(f"/api/rounds/{rnd['id']}/run", {"code": "def softmax(x):\n    return x\n"})
-    assert set(result) == {"available", "output"} and result["output"]
+    job = api.post(f"/api/rounds/{rnd['id']}/run", {"code": "def softmax(x):\n    return x\n"}, status=202)
+    assert job["kind"] == "run" and job["status"] == "done" and job["round_id"] == rnd["id"]  # immediate mode in tests
+    assert job["available"] is True and job["output"] and api.get(job["url"]) == job
     _, text_round = api.drill()
-    assert api.post(f"/api/rounds/{text_round['id']}/run", {"code": "x"})["available"] is False
+    assert api.post(f"/api/rounds/{text_round['id']}/run", {"code": "x"}) == {
+        "available": False, "output": "Running code is only for ML-coding rounds."}
 
 
 def test_progress_series(api):

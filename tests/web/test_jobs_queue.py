@@ -143,7 +143,10 @@ def test_a_second_code_run_of_the_same_user_is_refused_while_the_first_is_in_fli
         busy = api.post(f"/api/rounds/{rnd['id']}/run", {"code": "while True: pass"})
     assert busy == {"available": False, "busy": True,
                     "output": "A run is already in progress; wait for its output before running again."}
-    assert "busy" not in api.post(f"/api/rounds/{rnd['id']}/run", {"code": "def f(x):\n    return x\n"})
+    done = api.post(f"/api/rounds/{rnd['id']}/run", {"code": "def f(x):\n    return x\n"}, status=202)
+    assert done["status"] == "done" and "busy" not in done
+    with app.app_context():
+        assert jobs().slots.in_use() == 0 and jobs().slots.take_user(local_user_id())  # both slots given back
 
 
 def test_a_regrade_asked_for_is_a_job_too_and_adds_one_set_of_grades(queued_app):
@@ -167,3 +170,25 @@ def test_a_regrade_asked_for_is_a_job_too_and_adds_one_set_of_grades(queued_app)
     assert redirect.headers["Location"].endswith(f"/loops/{loop['id']}")  # the page that shows the progress
     run_queued(queued_app)
     assert len(api.get(f"/api/rounds/{rnd['id']}")["grades"]) == 3
+
+
+def test_a_code_run_answers_202_at_once_and_its_output_comes_by_polling_the_job(queued_app, monkeypatch):
+    """The web process never runs the candidate's code: the request enqueues it and answers; a worker runs it."""
+    import simulator.jobs.runs as runs
+
+    ran = []
+    monkeypatch.setattr(runs, "refusal", lambda service, user_id, round_id: None)  # the sandbox is not under test
+    monkeypatch.setattr(runs, "run_examples", lambda service, bank, user_id, round_id, code:
+                        ran.append(code) or {"available": True, "output": "2 of 2 visible examples pass"})
+    api = Api(queued_app.test_client())
+    _, rnd = api.drill(round_type="ml_coding")
+    response = api.call("POST", f"/api/rounds/{rnd['id']}/run", {"code": "def f(x):\n    return x\n"}, status=202)
+    job = response.get_json()
+    assert job["kind"] == "run" and job["status"] == "queued" and response.headers["Location"] == job["url"]
+    assert ran == [] and "output" not in api.get(job["url"])
+    busy = api.post(f"/api/rounds/{rnd['id']}/run", {"code": "while True: pass"})
+    assert busy["busy"] is True and "already in progress" in busy["output"]
+    run_queued(queued_app)
+    done = api.get(job["url"])
+    assert done["status"] == "done" and done["output"] == "2 of 2 visible examples pass" and done["available"] is True
+    assert ran == ["def f(x):\n    return x\n"]

@@ -47,8 +47,8 @@ def test_run_examples_is_refused_in_fallback_mode(api, fallback_only):
 def test_run_examples_runs_in_fallback_mode_when_the_operator_allows_it(api, fallback_only, monkeypatch):
     monkeypatch.setenv("MOCKLOOP_ALLOW_UNSANDBOXED", "1")
     _, rnd = api.drill(round_type="ml_coding")
-    result = api.post(f"/api/rounds/{rnd['id']}/run", {"code": CODE})
-    assert result["available"] is True and fallback_only == [("visible", CODE)]
+    result = api.post(f"/api/rounds/{rnd['id']}/run", {"code": CODE}, status=202)
+    assert result["status"] == "done" and result["available"] is True and fallback_only == [("visible", CODE)]
 
 
 def test_grading_an_ml_coding_round_does_not_run_code_in_fallback_mode(api, fallback_only):

@@ -143,8 +143,15 @@ def unpause(round_id: int):
 
 @bp.post("/rounds/<int:round_id>/run")
 def run_examples(round_id: int):
+    """202 with the run's job (poll it: `output` when done), or 200 with why it was not run (busy, not coding)."""
+    from web.api.jobs import accepted
+
     code = text_field(body(), "code", required=True)
-    return jsonify(actions.run_examples(g.user_id, round_id, code))
+    out = actions.run_examples(g.user_id, round_id, code)
+    if "id" not in out:
+        return jsonify(out)
+    view = actions.job_view(out)
+    return accepted(view, view)
 
 
 @bp.get("/progress")

@@ -36,10 +36,11 @@ SCHEMAS: dict[str, Any] = {
         "grades": {"type": "array", "items": OBJ}, "saved": {"type": "boolean", "description": "Autosave only."},
         "job": {**ref("Job"), "description": "Submit only: the loop's grading job, when this was its last round "
                                              "and the job is not done."}}},
-    "Job": {"type": "object", "description": "Work continuing on the task queue (grading a finished loop): poll `url` "
-                                            "until `status` is done (then `result` links the scorecard) or failed.",
+    "Job": {"type": "object", "description": "Work continuing on the task queue (grading a finished loop, running code "
+                                            "on the visible examples): poll `url` until `status` is done (then `result` "
+                                            "links the scorecard, or `output` holds the run's) or failed.",
             "required": ["id", "kind", "status", "url"], "properties": {
-        "id": {"type": "string"}, "kind": {"enum": ["grade"]},
+        "id": {"type": "string"}, "kind": {"enum": ["grade", "run"]},
         "status": {"enum": ["queued", "running", "done", "failed"]},
         "attempts": {"type": "integer", "description": "Runs started (a retry after an error or a dead worker adds one)."},
         "progress": {"type": ["object", "null"], "description": "While grading: the round being graded.",
@@ -47,7 +48,10 @@ SCHEMAS: dict[str, Any] = {
         "message": {"type": "string", "examples": ["grading round 3 of 6"]},
         "error": {"type": ["string", "null"]}, "loop_id": {"type": ["integer", "null"]},
         "url": {"type": "string", "description": "This job (GET /api/jobs/{job_id})."},
-        "result": {"type": ["string", "null"], "description": "When done: the loop's scorecard."}}},
+        "result": {"type": ["string", "null"], "description": "When done: the loop's scorecard."},
+        "round_id": {"type": ["integer", "null"], "description": "A run: its round."},
+        "available": {"type": "boolean", "description": "A run, when done: whether the code could be run."},
+        "output": {"type": "string", "description": "A run, when done: the visible examples' results."}}},
     "Loop": {"type": "object", "required": ["id", "track", "status", "rounds"], "properties": {
         "id": {"type": "integer"}, "track": {"type": "string"}, "kind": {"enum": ["loop", "drill"]},
         "mode": {"enum": ["timed", "practice"]}, "pace": {"type": "number"},
@@ -191,8 +195,10 @@ def paths() -> dict[str, dict[str, Any]]:
                                                      errors=(404, 409))},
         "/api/rounds/{round_id}/unpause": {"post": _op("unpause", "Resume a paused round", ref("Round"), params=rnd,
                                                        errors=(404, 409))},
-        "/api/rounds/{round_id}/run": {"post": _op("run_examples", "Run ML-coding code on the visible examples",
-                                                   ref("RunResult"), params=rnd, body="Code")},
+        "/api/rounds/{round_id}/run": {"post": _accepted(
+            _op("run_examples", "Run ML-coding code on the visible examples, as a job; 200 when it is not run",
+                ref("RunResult"), params=rnd, body="Code"),
+            ref("Job"), "The run is queued (or done already): poll the job; when done it holds `available` and `output`")},
         "/api/progress": {"get": _op("progress", "Criterion levels over time, per criterion", OBJ, errors=())},
     }
 

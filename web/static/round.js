@@ -359,9 +359,16 @@
     run.addEventListener("click", function () {
       var out = $("run-output");
       out.textContent = "Running…";
-      api("POST", data.urls.run, { code: answer.value }).then(function (r) {
-        out.textContent = r.output;
-      }, function (err) { out.textContent = "Could not run the examples: " + err.message; });
+      var failed = function (err) { out.textContent = "Could not run the examples: " + err.message; };
+      // 200: not run, and why; 202: a job on the queue, polled until it has the output (the page never waits on it)
+      var show = function (r) {
+        if (!r.id) { out.textContent = r.output; return; }
+        if (r.status === "done") { out.textContent = r.output; return; }
+        if (r.status === "failed") { out.textContent = "Could not run the examples: " + (r.error || "the run failed"); return; }
+        out.textContent = r.status === "running" ? "Running…" : "Running… (" + r.message + ")";
+        setTimeout(function () { api("GET", r.url).then(show, failed); }, 500);
+      };
+      api("POST", data.urls.run, { code: answer.value }).then(show, failed);
     });
   }
 
