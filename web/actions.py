@@ -86,6 +86,11 @@ def job_view(job: dict[str, Any]) -> dict[str, Any]:
             f"grading round {progress['round']} of {progress['of']}" if progress else "grading")
         if job["status"] == "done":
             out["result"] = url_for("api.loop_scorecard", loop_id=job["loop_id"])
+    elif job["kind"] == "demo":
+        out["message"] = {"queued": "waiting for a worker", "running": "loading the demo team", "done": "loaded",
+                          "failed": f"loading the demo team failed: {job.get('error')}"}[job["status"]]
+        if job["status"] == "done":
+            out["result"] = url_for("api.get_team", team_id=job["team_id"])
     elif job["kind"] == "run":
         out["round_id"] = job.get("round_id")
         out["message"] = {"queued": "waiting for a free sandbox" if progress else "queued",

@@ -44,6 +44,7 @@ class Jobs:
         self.grade_task = huey.task(retries=retries, retry_delay=retry_delay, context=True,
                                     name="grade_loop")(self._grade)
         self.run_task = huey.task(context=True, name="run_examples")(self._run)
+        self.demo_task = huey.task(context=True, name="load_demo")(self._demo)
         self.recover_task = huey.periodic_task(crontab(minute="*"), name="recover_jobs")(self.recover)
 
     # ---- grading -------------------------------------------------------------------------------------------
@@ -121,6 +122,8 @@ class Jobs:
             self.grade_task(record["id"], record["user_id"], record["loop_id"])
         elif record["kind"] == "run":
             self.run_task(record["id"])
+        elif record["kind"] == "demo":
+            self.demo_task(record["id"], record["user_id"])
         return self.records.get(record["id"]) or updated or record
 
     def recover(self) -> int:
@@ -183,3 +186,32 @@ class Jobs:
             if self.records.get(job_id)["status"] in ("done", "failed"):
                 self.slots.release(record.get("slot"))
                 self.huey.delete(CODE_PREFIX + job_id)
+
+    # ---- the demo team -------------------------------------------------------------------------------------
+    def enqueue_demo(self, user_id: int) -> dict[str, Any]:
+        """A job loading the demo team for the user (several seconds of seeding): the one already queued or
+        running for them (a second click loads one team, not two), else a new one."""
+        current_id = self.records.pointer(f"demo.{user_id}")
+        current = self.records.get(current_id) if current_id else None
+        if current is not None and current["status"] in ACTIVE:
+            return self.recover_job(current)
+        record = self.records.new("demo", user_id)
+        self.records.point(f"demo.{user_id}", record["id"])
+        self.demo_task(record["id"], user_id)
+        return self.records.get(record["id"]) or record
+
+    def _demo(self, job_id: str, user_id: int, task=None) -> None:
+        from simulator.storage.db import unit_of_work
+        from simulator.teams.demo_load import seed_demo
+
+        record = self.records.get(job_id)
+        if record is None or record["status"] in ("done", "failed"):
+            return
+        self.records.update(job_id, status="running", attempts=record["attempts"] + 1, error=None)
+        try:
+            with unit_of_work(self._service().sessions) as session:  # one transaction: all of the demo or none
+                info = seed_demo(session, user_id)
+        except Exception as exc:
+            self.records.update(job_id, status="failed", error=str(exc) or type(exc).__name__)
+            raise
+        self.records.update(job_id, status="done", team_id=info["team_id"], info=info)

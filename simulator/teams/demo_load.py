@@ -1,4 +1,4 @@
-"""The demo behind the "Load the demo team" button: `seed_demo_team`, then candidates of known ability.
+"""The demo behind the "Load the demo team" button (run as a job): `seed_demo_team`, then candidates of known ability.
 
 `simulator.teams.demo.seed_demo_team` makes graders of known severity and noise,
 gold, synthetic and shared answers and two months of grades. Its six simulated

@@ -192,3 +192,50 @@ def test_a_code_run_answers_202_at_once_and_its_output_comes_by_polling_the_job(
     done = api.get(job["url"])
     assert done["status"] == "done" and done["output"] == "2 of 2 visible examples pass" and done["available"] is True
     assert ran == ["def f(x):\n    return x\n"]
+
+
+def test_loading_the_demo_team_is_a_job_that_the_page_follows_and_a_second_click_joins(queued_app):
+    from tests.web.conftest import csrf_token
+
+    client = queued_app.test_client()
+    token = csrf_token(client, "/teams/")
+    first = client.post("/teams/demo", data={"csrf_token": token})
+    assert first.status_code == 302 and "/teams/demo/" in first.headers["Location"]
+    again = client.post("/teams/demo", data={"csrf_token": token})
+    assert again.headers["Location"] == first.headers["Location"]  # one team, not two
+    page = client.get(first.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Waiting for a worker to load the demo team" in html and 'http-equiv="refresh"' in html
+    run_queued(queued_app)
+    done = client.get(first.headers["Location"])
+    assert done.status_code == 302 and "/dashboard" in done.headers["Location"]
+    dashboard = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Demo team loaded" in dashboard
+    api = Api(client)
+    assert len([t for t in api.get("/api/teams")["teams"] if t["name"].startswith("Demo")]) == 1
+    job = api.call("POST", "/api/teams/demo", status=202).get_json()  # the API: 202 and a job to poll
+    assert job["kind"] == "demo" and job["status"] == "queued"
+    run_queued(queued_app)
+    polled = api.get(job["url"])
+    assert polled["status"] == "done" and polled["result"].startswith("/api/teams/")
+    assert api.get(polled["result"])["role"] == "admin"
+
+
+def test_a_demo_that_fails_to_load_says_so_and_stores_nothing(queued_app, monkeypatch):
+    import simulator.teams.demo_load as demo_load
+    from tests.web.conftest import csrf_token
+
+    def broken(session, user_id):
+        from simulator.teams.demo import seed_demo_team
+
+        seed_demo_team(session)  # written, then the transaction fails: none of it may stay
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(demo_load, "seed_demo", broken)
+    client = queued_app.test_client()
+    first = client.post("/teams/demo", data={"csrf_token": csrf_token(client, "/teams/")})
+    run_queued(queued_app)
+    page = client.get(first.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 500 and "Loading the demo team failed: the disk went away" in html and "Try again" in html
+    assert Api(client).get("/api/teams")["teams"] == []

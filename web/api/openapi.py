@@ -40,7 +40,7 @@ SCHEMAS: dict[str, Any] = {
                                             "on the visible examples): poll `url` until `status` is done (then `result` "
                                             "links the scorecard, or `output` holds the run's) or failed.",
             "required": ["id", "kind", "status", "url"], "properties": {
-        "id": {"type": "string"}, "kind": {"enum": ["grade", "run"]},
+        "id": {"type": "string"}, "kind": {"enum": ["grade", "run", "demo"]},
         "status": {"enum": ["queued", "running", "done", "failed"]},
         "attempts": {"type": "integer", "description": "Runs started (a retry after an error or a dead worker adds one)."},
         "progress": {"type": ["object", "null"], "description": "While grading: the round being graded.",

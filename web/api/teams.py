@@ -21,7 +21,6 @@ from simulator.validation import ValidationFailed
 from web.api.blueprint import body, bp
 from web.teams import common as c
 from web.teams.apidoc import PATHS  # noqa: F401  (merged into the OpenAPI document)
-from web.teams.demo import seed_demo
 from web.teams.pages_workspace import demo_allowed
 
 
@@ -74,9 +73,15 @@ def create_team():
 def load_demo():
     if not demo_allowed():
         abort(404)
-    with c.team_session() as s:
-        info = seed_demo(s, g.user_id)
-    return jsonify(info), 201
+    from web import actions
+    from web.api.jobs import accepted
+    from web.extensions import jobs
+
+    job = jobs().enqueue_demo(g.user_id)
+    if job["status"] == "done":  # a queue in immediate mode
+        return jsonify(job["info"]), 201
+    view = actions.job_view(job)
+    return accepted(view, view)
 
 
 @bp.get("/teams/<int:team_id>")

@@ -41,6 +41,17 @@ QUERY = [{"name": "set_id", "in": "query", "required": False, "schema": {"type":
           "description": "Statistics on fewer ratings are withheld (value null, with a reason)."}]
 
 
+def _demo_op() -> dict[str, Any]:
+    """201 when loaded at once (a queue in immediate mode), else 202 with the job (kind "demo") to poll."""
+    out = op("load_demo", "Load the demo team (single-user mode, or MOCKLOOP_TEAMS_DEMO=1) as a job; you join it as "
+                          "an admin", params=(), status="201", errors=(404,))
+    out["responses"]["202"] = {"description": "Loading on the task queue: poll the job; when done `result` links the team",
+                               "headers": {"Location": {"description": "The job to poll (GET /api/jobs/{job_id})",
+                                                        "schema": {"type": "string"}}},
+                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Job"}}}}
+    return out
+
+
 def op(op_id: str, summary: str, ok: Any = OBJ, *, params: tuple[str, ...] = ("team_id",), body: Any = None,
        status: str = "200", errors: tuple[int, ...] = (403, 404), extra: list | None = None) -> dict[str, Any]:
     if ok is None:
@@ -76,8 +87,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "teams": {"type": "array", "items": TEAM}}}, params=(), errors=()),
         "post": op("create_team", "Create a team (you become its admin)", TEAM, params=(), status="201", errors=(),
                    body={"allOf": [SETTINGS, {"required": ["name"], "properties": {"name": {"type": "string"}}}]})},
-    "/api/teams/demo": {"post": op("load_demo", "Load the demo team (single-user mode, or MOCKLOOP_TEAMS_DEMO=1); "
-                                                "you join it as an admin", params=(), status="201", errors=(404,))},
+    "/api/teams/demo": {"post": _demo_op()},
     "/api/teams/{team_id}": {"get": op("get_team", "A team's settings and your role", TEAM)},
     "/api/teams/{team_id}/settings": {"put": op("update_settings", "Certification settings (admin)", TEAM,
                                                 body=SETTINGS)},

@@ -10,7 +10,6 @@ from web.config import flag
 from web.security import login_required, sign_in
 from web.teams.blueprint import bp, team_context
 from web.teams.common import INVITED, check_settings, team_session
-from web.teams.demo import seed_demo
 
 
 def demo_allowed() -> bool:
@@ -63,13 +62,36 @@ def create():
 @bp.post("/demo")
 @login_required
 def demo():
+    """Loading the demo team is a job (5-10 s of seeding): the dashboard when it is done already (a queue in
+    immediate mode), else a page that follows the job; a second click follows the same job."""
+    from web.extensions import jobs
+
     if not demo_allowed():
         abort(404)
-    with team_session() as s:
-        info = seed_demo(s, g.user_id)
-    flash(f"Demo team loaded: {info['gold_answers']} gold answers, {info['calibration_answers']} calibration "
-          "answers, simulated graders of known severity. You are one of its admins.", "ok")
-    return redirect(url_for("teams.dashboard", team_id=info["team_id"]))
+    return _demo_outcome(jobs().enqueue_demo(g.user_id))
+
+
+@bp.get("/demo/<job_id>")
+@login_required
+def demo_job(job_id: str):
+    from web.extensions import jobs
+
+    queue = jobs()
+    record = queue.records.get(job_id)
+    if record is None or record.get("kind") != "demo" or record.get("user_id") != g.user_id:
+        abort(404, description="No such job.")
+    return _demo_outcome(queue.recover_job(record))
+
+
+def _demo_outcome(job: dict):
+    if job["status"] == "done":
+        info = job["info"]
+        flash(f"Demo team loaded: {info['gold_answers']} gold answers, {info['calibration_answers']} calibration "
+              "answers, simulated graders of known severity. You are one of its admins.", "ok")
+        return redirect(url_for("teams.dashboard", team_id=info["team_id"]))
+    if request.method == "POST":
+        return redirect(url_for("teams.demo_job", job_id=job["id"]))
+    return render_template("teams/demo_job.html", job=job), 200 if job["status"] != "failed" else 500
 
 
 @bp.get("/<int:team_id>")
