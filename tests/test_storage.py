@@ -182,3 +182,22 @@ def test_a_database_corrupt_past_its_first_page_is_a_clear_error(tmp_path, bank)
     again = LoopService(open_database(f"sqlite:///{path}"), bank, FakeClock())  # the schema page is intact
     with pytest.raises(StorageError, match="malformed"):
         again.get_loop(user, loop["id"])
+
+
+def test_an_autosave_is_four_statements_after_begin(database, tmp_path, bank):
+    """Each statement is a round trip to a PostgreSQL server, and the autosave is the request every candidate
+    sends every few seconds: the round's loop id, the loop locked, the round with its grades, the update. (It was
+    seven: the loop just locked was queried again, having been dropped from the session's weak identity map, and
+    the grades were a query of their own.)"""
+    from sqlalchemy import event
+
+    service = LoopService(open_database(database_url(tmp_path, "statements.sqlite3")), bank, FakeClock())
+    user = service.ensure_user("statements")
+    loop = service.create_loop(user, "research-engineer", round_type="behavioral", seed=3)
+    rnd = service.start_next_round(user, loop["id"])
+    statements: list[str] = []
+    bind = service.sessions.kw["bind"]
+    event.listen(bind, "before_cursor_execute", lambda *a: statements.append(a[2].split()[0].upper()))
+    view = service.save_draft(user, rnd["id"], "first idea", seq=1)
+    assert view["saved"] and view["draft_seq"] == 1 and view["grades"] == []
+    assert [s for s in statements if s not in ("BEGIN",)] == ["SELECT", "SELECT", "SELECT", "UPDATE"], statements
