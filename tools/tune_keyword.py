@@ -73,9 +73,9 @@ def fold_of(qid: str, k: int) -> int:
 @contextmanager
 def overrides(cfg: dict):
     """Temporarily set module constants (keys `grader.X`, `matching.X`, `normalise.X` or `levels.X`)."""
-    from simulator.graders.keyword import levels as klevels
+    from simulator.graders.keyword import keypoints as kkeypoints, levels as klevels
 
-    mods = {"grader": kgrader, "matching": kmatching, "normalise": knormalise, "levels": klevels}
+    mods = {"grader": kgrader, "matching": kmatching, "normalise": knormalise, "levels": klevels, "keypoints": kkeypoints}
     old = {}
     for key, value in cfg.items():
         mod, name = key.split(".")

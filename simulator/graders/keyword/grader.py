@@ -35,7 +35,7 @@ from simulator.graders.keyword.levels import level_for
 from simulator.graders.keyword.normalise import tokenise
 from simulator.scoring import empty_grade, level_to_unit, round_score
 
-VERSION = "2.2.0"
+VERSION = "2.3.0"
 # Ad hoc constants. Leave-questions-out CV on the training files (tools/tune_keyword.py) prefers ALPHA 1.0,
 # GAMMA 0.45 and uniform term weights (CANDIDATE there); measured blind on the test splits, that candidate
 # generalised better to new questions but fell below the SciEntsBank unseen-answers F1 target (0.714 < 0.73),

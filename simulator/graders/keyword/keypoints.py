@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from simulator.graders.keyword.normalise import CONTENT, antonyms, tokenise
 
 ADHOC_CRITERION = "content"
+LOOSE_SCOPE = True  # see Variant.loose
 MAX_CLAUSE_CONTENT = 14  # longer sentences are split again at commas and "and"
 _SEGMENT_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[-•*]\s+|\s*\(\d+\)\s*|\s+\d+[.)]\s+")
 _CLAUSE_SPLIT = re.compile(r",\s+|\s+and\s+|\s+but\s+|:\s+")
@@ -27,6 +28,9 @@ class Variant:
     stems: tuple[str, ...]
     negs: tuple[bool, ...]
     bigrams: tuple[tuple[str, str], ...]
+    # stems in a negation's window that do not follow the negator ("injection" in "can't prevent injection"): the
+    # negation is about the verb, so either polarity of such a stem in an answer supports the phrasing
+    loose: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +66,18 @@ def compile_variant(text: str) -> Variant:
     stems: list[str] = []
     negs: list[bool] = []
     seq: list[str] = []
-    for st, kind, neg in zip(doc.stems, doc.kinds, doc.neg):
+    loose: set[str] = set()
+    for st, kind, neg, tight in zip(doc.stems, doc.kinds, doc.neg, doc.tight):
         if kind != CONTENT:
             continue
         seq.append(st)
         if st not in stems:
             stems.append(st)
             negs.append(neg)
+            if neg and not tight:
+                loose.add(st)
     bigrams = tuple(dict.fromkeys((a, b) for a, b in zip(seq, seq[1:]) if a != b))
-    return Variant(text, tuple(stems), tuple(negs), bigrams)
+    return Variant(text, tuple(stems), tuple(negs), bigrams, frozenset(loose) if LOOSE_SCOPE else frozenset())
 
 
 def pivots_of(v: Variant, contras: list[Variant]) -> frozenset[str]:
