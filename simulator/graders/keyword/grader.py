@@ -144,7 +144,7 @@ class KeywordGrader:
             crit = ADHOC_CRITERION if ADHOC_CRITERION in ids else ids[0]
             power = matching.ADHOC_IDF_POWER
             derived = derive_keypoints(refs, lambda s: self.corpus.idf(s) ** power, qtext)
-            kps = curated_keypoints({"key_points": [dict(kp, criterion=crit) for kp in derived]})
+            kps = curated_keypoints({"key_points": [dict(kp, criterion=crit) for kp in derived]}, loose=False)
         else:
             kps = curated_keypoints(question)
         entry = (compile_question(qtext, kps, refs if adhoc else [], self.corpus, matching.ADHOC_IDF_POWER if adhoc else None), adhoc)

@@ -14,7 +14,8 @@ from typing import Any, Iterable
 from simulator.graders.keyword.normalise import CONTENT, antonyms, tokenise
 
 ADHOC_CRITERION = "content"
-LOOSE_SCOPE = True  # see Variant.loose
+LOOSE_SCOPE = True  # see Variant.loose: curated mode only (leave-questions-out CV, tools/tune_curated.py); ad-hoc
+# mode keeps exact polarity, as its own CV (tools/tune_keyword.py) measured it
 MAX_CLAUSE_CONTENT = 14  # longer sentences are split again at commas and "and"
 _SEGMENT_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[-•*]\s+|\s*\(\d+\)\s*|\s+\d+[.)]\s+")
 _CLAUSE_SPLIT = re.compile(r",\s+|\s+and\s+|\s+but\s+|:\s+")
@@ -60,13 +61,13 @@ class KeyPoint:
         return sorted({s for v in self.variants for s in v.stems})
 
 
-def compile_variant(text: str) -> Variant:
+def compile_variant(text: str, loose: bool = False) -> Variant:
     """Content stems (first occurrence of each) with negation flags, plus the content bigrams."""
     doc = tokenise(text)
     stems: list[str] = []
     negs: list[bool] = []
     seq: list[str] = []
-    loose: set[str] = set()
+    scope: set[str] = set()
     for st, kind, neg, tight in zip(doc.stems, doc.kinds, doc.neg, doc.tight):
         if kind != CONTENT:
             continue
@@ -75,9 +76,9 @@ def compile_variant(text: str) -> Variant:
             stems.append(st)
             negs.append(neg)
             if neg and not tight:
-                loose.add(st)
+                scope.add(st)
     bigrams = tuple(dict.fromkeys((a, b) for a, b in zip(seq, seq[1:]) if a != b))
-    return Variant(text, tuple(stems), tuple(negs), bigrams, frozenset(loose) if LOOSE_SCOPE else frozenset())
+    return Variant(text, tuple(stems), tuple(negs), bigrams, frozenset(scope) if loose and LOOSE_SCOPE else frozenset())
 
 
 def pivots_of(v: Variant, contras: list[Variant]) -> frozenset[str]:
@@ -95,8 +96,8 @@ def pivots_of(v: Variant, contras: list[Variant]) -> frozenset[str]:
     return frozenset(out)
 
 
-def compile_contra(text: str, claim: list[Variant]) -> Contra | None:
-    v = compile_variant(text)
+def compile_contra(text: str, claim: list[Variant], loose: bool = False) -> Contra | None:
+    v = compile_variant(text, loose)
     if not v.stems:
         return None
     mine = {(s, n) for c in claim for s, n in zip(c.stems, c.negs)}
@@ -106,13 +107,14 @@ def compile_contra(text: str, claim: list[Variant]) -> Contra | None:
     return Contra(v, tuple((s, n) for s, n in zip(v.stems, v.negs) if (s, n) not in mine), claim_only)
 
 
-def curated_keypoints(question: dict[str, Any]) -> list[KeyPoint]:
-    """The bank question's key points: text and aliases as variants, misconceptions as contradicts."""
+def curated_keypoints(question: dict[str, Any], *, loose: bool = True) -> list[KeyPoint]:
+    """The bank question's key points: text and aliases as variants, misconceptions as contradicts. `loose`
+    (curated mode; ad-hoc key points derived from a reference pass False): see Variant.loose."""
     out = []
     for kp in question.get("key_points", []):
-        variants = [compile_variant(kp["text"])] + [compile_variant(a) for a in kp.get("aliases", [])]
+        variants = [compile_variant(kp["text"], loose)] + [compile_variant(a, loose) for a in kp.get("aliases", [])]
         variants = [v for v in variants if v.stems]
-        contras = [c for c in (compile_contra(t, variants) for t in kp.get("contradicts", [])) if c]
+        contras = [c for c in (compile_contra(t, variants, loose) for t in kp.get("contradicts", [])) if c]
         contra_vs = [c.variant for c in contras]
         out.append(KeyPoint(kp["id"], kp["text"], kp["criterion"], float(kp.get("weight", 1.0)), tuple(variants),
                             tuple(contras), kp.get("because", ""), kp.get("supports_level"),
